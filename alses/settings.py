@@ -1,0 +1,44 @@
+"""Every path and setting, read from the environment in one place (see README)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Settings:
+    bdc_dir: Path
+    warehouse: Path
+    nomenclatures: Path
+
+
+def settings() -> Settings:
+    def path(var: str, default: str) -> Path:
+        p = Path(os.environ.get(var) or default)
+        return (p if p.is_absolute() else ROOT / p).resolve()
+
+    return Settings(
+        bdc_dir=path("ALSES_BDC_DIR", "data/bdc"),
+        warehouse=path("ALSES_WAREHOUSE", "warehouse/alses.duckdb"),
+        nomenclatures=ROOT / "seeds" / "nomenclatures.csv",
+    )
+
+
+def school_year_folders(bdc_dir: Path) -> list[str]:
+    """The drops found under `bdc_dir`: folders named like `2021-2022`."""
+    from alses.contract import parse_school_year
+
+    years = []
+    if bdc_dir.is_dir():
+        for p in bdc_dir.iterdir():
+            try:
+                parse_school_year(p.name)
+            except ValueError:
+                continue
+            if p.is_dir():
+                years.append(p.name)
+    return sorted(years)

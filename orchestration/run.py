@@ -1,0 +1,57 @@
+"""`make run`: write the demo drops if there is none, load every school year, summarise.
+
+    python -m orchestration.run
+"""
+
+from __future__ import annotations
+
+import sys
+
+import dagster as dg
+import duckdb
+
+from alses.demo.generator import write_demo
+from alses.settings import school_year_folders, settings
+from orchestration.definitions import defs
+
+
+def main() -> int:
+    cfg = settings()
+    years = school_year_folders(cfg.bdc_dir)
+    if not years:
+        print(f"Aucun dépôt dans {cfg.bdc_dir} : écriture des données de démonstration.")
+        write_demo(cfg.bdc_dir)
+        years = school_year_folders(cfg.bdc_dir)
+    instance = dg.DagsterInstance.get()
+    job = defs.resolve_implicit_global_asset_job_def()
+    for annee in years:
+        print(f"Chargement de {cfg.bdc_dir / annee} …", flush=True)
+        result = job.execute_in_process(
+            partition_key=annee, instance=instance, raise_on_error=False
+        )
+        if not result.success:
+            for event in result.all_events:
+                if event.is_failure and event.step_failure_data:
+                    print(f"ÉCHEC {annee} : {event.step_failure_data.error.message}",
+                          file=sys.stderr)
+            return 1
+    print_summary(cfg.warehouse)
+    return 0
+
+
+def print_summary(warehouse) -> None:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select annee_scolaire, table_bdc, lignes_lues, lignes_chargees, lignes_ecartees, "
+            "valeurs_videes from raw.chargements order by annee_scolaire, table_bdc"
+        ).fetchall()
+    print(f"\n{'année':<10} {'table':<22} {'lues':>8} {'chargées':>9} {'écartées':>9} "
+          f"{'vidées':>7}")
+    for annee, table, lues, chargees, ecartees, videes in rows:
+        print(f"{annee:<10} {table:<22} {lues:>8} {chargees:>9} {ecartees:>9} {videes:>7}")
+    print(f"\nEntrepôt : {warehouse}")
+    print("Détail des rejets : table raw.quarantaine (fichier, ligne, colonne, motif).")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
