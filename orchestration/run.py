@@ -1,17 +1,18 @@
 """`make run`: write the demo drops if there is none, load every school year, summarise.
 
-    python -m orchestration.run
+python -m orchestration.run
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 import dagster as dg
 import duckdb
 
 from alses.demo.generator import write_demo
-from alses.settings import school_year_folders, settings
+from alses.settings import ROOT, school_year_folders, settings
 from orchestration.definitions import defs
 
 
@@ -22,18 +23,28 @@ def main() -> int:
         print(f"Aucun dépôt dans {cfg.bdc_dir} : écriture des données de démonstration.")
         write_demo(cfg.bdc_dir)
         years = school_year_folders(cfg.bdc_dir)
+    # The run history stays inside the repository: a run never depends on ~.
+    home = os.environ.setdefault("DAGSTER_HOME", str(ROOT / ".dagster"))
+    os.makedirs(home, exist_ok=True)
     instance = dg.DagsterInstance.get()
     job = defs.resolve_implicit_global_asset_job_def()
     for annee in years:
         print(f"Chargement de {cfg.bdc_dir / annee} …", flush=True)
         result = job.execute_in_process(
-            partition_key=annee, instance=instance, raise_on_error=False
+            partition_key=annee,
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
         if not result.success:
             for event in result.all_events:
-                if event.is_failure and event.step_failure_data:
-                    print(f"ÉCHEC {annee} : {event.step_failure_data.error.message}",
-                          file=sys.stderr)
+                if event.event_type != dg.DagsterEventType.STEP_FAILURE:
+                    continue
+                error = event.step_failure_data.error
+                while error.cause is not None:
+                    error = error.cause
+                message = error.message.strip().removeprefix("alses.reading.BdcFileError: ")
+                print(f"\nÉCHEC du chargement {annee} :\n{message}", file=sys.stderr)
             return 1
     print_summary(cfg.warehouse)
     return 0
@@ -45,8 +56,9 @@ def print_summary(warehouse) -> None:
             "select annee_scolaire, table_bdc, lignes_lues, lignes_chargees, lignes_ecartees, "
             "valeurs_videes from raw.chargements order by annee_scolaire, table_bdc"
         ).fetchall()
-    print(f"\n{'année':<10} {'table':<22} {'lues':>8} {'chargées':>9} {'écartées':>9} "
-          f"{'vidées':>7}")
+    print(
+        f"\n{'année':<10} {'table':<22} {'lues':>8} {'chargées':>9} {'écartées':>9} {'vidées':>7}"
+    )
     for annee, table, lues, chargees, ecartees, videes in rows:
         print(f"{annee:<10} {table:<22} {lues:>8} {chargees:>9} {ecartees:>9} {videes:>7}")
     print(f"\nEntrepôt : {warehouse}")

@@ -19,7 +19,9 @@ def test_materialise_extraction(tmp_path, monkeypatch):
     from orchestration.resources import warehouse as warehouse_resource
 
     result = dg.materialize(
-        [bdc_raw], partition_key="2021-2022", resources={"warehouse": warehouse_resource()},
+        [bdc_raw],
+        partition_key="2021-2022",
+        resources={"warehouse": warehouse_resource()},
         instance=dg.DagsterInstance.ephemeral(),
     )
     assert result.success

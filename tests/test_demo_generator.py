@@ -14,8 +14,11 @@ START, END = pd.Timestamp("2021-09-01"), pd.Timestamp("2022-08-31")
 
 def norm(s: pd.Series) -> pd.Series:
     return s.fillna("").map(
-        lambda v: " ".join("".join(c for c in unicodedata.normalize("NFD", v)
-                                   if not unicodedata.combining(c)).lower().split())
+        lambda v: " ".join(
+            "".join(c for c in unicodedata.normalize("NFD", v) if not unicodedata.combining(c))
+            .lower()
+            .split()
+        )
     )
 
 
@@ -30,8 +33,10 @@ def drop(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo")
     write_demo(root)
     d = root / "2021-2022"
-    return {name: pd.read_csv(d / f"{name}.csv", sep=";", dtype=str, keep_default_na=False)
-            for name in ("structures", "postes", "affectations", "usagers", "interventions")}
+    return {
+        name: pd.read_csv(d / f"{name}.csv", sep=";", dtype=str, keep_default_na=False)
+        for name in ("structures", "postes", "affectations", "usagers", "interventions")
+    }
 
 
 def test_demo_is_deterministic(tmp_path):
@@ -52,21 +57,28 @@ def test_jeunes_accompagnes_by_territory(drop):
     u = drop["usagers"].merge(drop["structures"], on="structure_id")
     alses = jeunes[jeunes.alses].merge(u, on="usager_id")
     assert alses.territoire.value_counts().to_dict() == {
-        "Cambrai": 213, "Douai": 165, "Valenciennes": 589, "Sambre-Avesnois": 447,
-        "Versant-Nord-Est": 509, "Lille": 706, "Flandres": 331,
+        "Cambrai": 213,
+        "Douai": 165,
+        "Valenciennes": 589,
+        "Sambre-Avesnois": 447,
+        "Versant-Nord-Est": 509,
+        "Lille": 706,
+        "Flandres": 331,
     }
 
 
 def test_postes_educateurs_colleges(drop):
     p = drop["postes"]
-    p = p[(norm(p.fonction) == "alses") & (dates(p.date_debut) <= END)
-          & (dates(p.date_fin).isna() | (dates(p.date_fin) >= START))]
+    p = p[
+        (norm(p.fonction) == "alses")
+        & (dates(p.date_debut) <= END)
+        & (dates(p.date_fin).isna() | (dates(p.date_fin) >= START))
+    ]
     assert len(p) == 73
     assert (norm(p.plan_pauvrete) == "oui").sum() == 32
     colleges = {c for v in p.colleges_uai for c in v.split("|") if c}
     assert len(colleges) == 74
     a = drop["affectations"].merge(p[["poste_id", "plan_pauvrete"]], on="poste_id")
-    a = a[(dates(a.date_debut) <= END) & (dates(a.date_fin).isna()
-                                          | (dates(a.date_fin) >= START))]
+    a = a[(dates(a.date_debut) <= END) & (dates(a.date_fin).isna() | (dates(a.date_fin) >= START))]
     assert a.educateur_id.nunique() == 75
     assert a[norm(a.plan_pauvrete) == "oui"].educateur_id.nunique() == 33

@@ -49,9 +49,12 @@ def test_valid_drop_loads_everything(tmp_path, con, load):
 
 def test_personal_columns_never_reach_the_warehouse(tmp_path, con, load):
     load(write_drop(tmp_path))
-    cols = {r[0] for r in con.execute(
-        "select column_name from information_schema.columns where table_schema = 'raw'"
-    ).fetchall()}
+    cols = {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns where table_schema = 'raw'"
+        ).fetchall()
+    }
     assert not cols & {"nom_usager", "prenom", "adresse", "reseaux_sociaux"}
     assert "nom" not in {r[0] for r in con.execute("describe raw.usagers").fetchall()}
     dump = str(con.execute("select * from raw.usagers").fetchall())
@@ -60,10 +63,16 @@ def test_personal_columns_never_reach_the_warehouse(tmp_path, con, load):
 
 def test_windows_1252_is_detected(tmp_path, con, load):
     load(write_drop(tmp_path, encoding="cp1252"))
-    assert con.execute("select encodage from raw.chargements where table_bdc = 'usagers'"
-                       ).fetchone()[0] == "cp1252"
-    assert con.execute("select sexe from raw.usagers where usager_id = 'U1'"
-                       ).fetchone()[0] == "Féminin"
+    assert (
+        con.execute("select encodage from raw.chargements where table_bdc = 'usagers'").fetchone()[
+            0
+        ]
+        == "cp1252"
+    )
+    assert (
+        con.execute("select sexe from raw.usagers where usager_id = 'U1'").fetchone()[0]
+        == "Féminin"
+    )
     assert quarantine(con) == []
 
 
@@ -89,7 +98,7 @@ def test_missing_required_column_fails_the_file(tmp_path, load):
     data = tables()
     header, rows = data["interventions"]
     i = header.index("poste_id")
-    data["interventions"] = (header[:i] + header[i + 1:], [r[:i] + r[i + 1:] for r in rows])
+    data["interventions"] = (header[:i] + header[i + 1 :], [r[:i] + r[i + 1 :] for r in rows])
     with pytest.raises(BdcFileError, match=r"interventions\.csv.*obligatoire absente : poste_id"):
         load(write_drop(tmp_path, data))
 
@@ -98,11 +107,16 @@ def test_absent_optional_column_is_reported_and_read_empty(tmp_path, con, load):
     data = tables()
     header, rows = data["usagers"]
     i = header.index("sexe")
-    data["usagers"] = (header[:i] + header[i + 1:], [r[:i] + r[i + 1:] for r in rows])
+    data["usagers"] = (header[:i] + header[i + 1 :], [r[:i] + r[i + 1 :] for r in rows])
     load(write_drop(tmp_path, data))
-    assert ("usagers", 1, "sexe", None,
-            "colonne facultative absente du fichier : lue comme non renseignée",
-            "colonne absente") in quarantine(con)
+    assert (
+        "usagers",
+        1,
+        "sexe",
+        None,
+        "colonne facultative absente du fichier : lue comme non renseignée",
+        "colonne absente",
+    ) in quarantine(con)
     assert con.execute("select count(sexe) from raw.usagers").fetchone()[0] == 0
 
 
@@ -111,8 +125,16 @@ def test_unknown_extra_column_is_reported_and_ignored(tmp_path, con, load):
     header, rows = data["structures"]
     data["structures"] = (header + ["Commentaire"], [r + ["x"] for r in rows])
     load(write_drop(tmp_path, data))
-    assert quarantine(con) == [("structures", 1, "Commentaire", None,
-                                "colonne inconnue du contrat : ignorée", "colonne ignorée")]
+    assert quarantine(con) == [
+        (
+            "structures",
+            1,
+            "Commentaire",
+            None,
+            "colonne inconnue du contrat : ignorée",
+            "colonne ignorée",
+        )
+    ]
     assert con.execute("select count(*) from raw.structures").fetchone()[0] == 2
 
 
@@ -130,8 +152,16 @@ def test_unknown_label_in_optional_field_is_emptied(tmp_path, con, load):
     data = tables()
     data["usagers"][1][0][5] = "Fille"
     load(write_drop(tmp_path, data))
-    assert quarantine(con) == [("usagers", 2, "sexe", "Fille",
-                                "libellé inconnu de la nomenclature « sexe »", "valeur vidée")]
+    assert quarantine(con) == [
+        (
+            "usagers",
+            2,
+            "sexe",
+            "Fille",
+            "libellé inconnu de la nomenclature « sexe »",
+            "valeur vidée",
+        )
+    ]
     assert con.execute("select sexe from raw.usagers where usager_id='U1'").fetchone() == (None,)
 
 
@@ -140,9 +170,13 @@ def test_code_instead_of_label_in_required_field_sets_row_aside(tmp_path, con, l
     data["structures"][1][1][2] = "DOU"  # the code, not the label Douai
     load(write_drop(tmp_path, data))
     q = quarantine(con)
-    assert quarantine(con, "structures")[0][:5] == ("structures", 3, "territoire", "DOU",
-                        "champ obligatoire invalide : libellé inconnu de la nomenclature "
-                        "« territoire »")
+    assert quarantine(con, "structures")[0][:5] == (
+        "structures",
+        3,
+        "territoire",
+        "DOU",
+        "champ obligatoire invalide : libellé inconnu de la nomenclature « territoire »",
+    )
     # cascade in dependency order: S2 → P2, U2 → SIT2, I2 (each for its own reason)
     assert {(r[0], r[4]) for r in q if r[0] != "structures"} == {
         ("postes", "référence à une ligne non chargée de structures"),
@@ -168,16 +202,24 @@ def test_bad_date_in_optional_field_is_emptied(tmp_path, con, load):
     data["usagers"][1][0][4] = "31/02/2009"
     load(write_drop(tmp_path, data))
     assert [r[2:] for r in quarantine(con)] == [
-        ("date_naissance", "31/02/2009", "date illisible (attendu JJ/MM/AAAA ou AAAA-MM-JJ)",
-         "valeur vidée")]
+        (
+            "date_naissance",
+            "31/02/2009",
+            "date illisible (attendu JJ/MM/AAAA ou AAAA-MM-JJ)",
+            "valeur vidée",
+        )
+    ]
 
 
 def test_age_out_of_range_is_emptied(tmp_path, con, load):
     data = tables()
     data["usagers"][1][0][4] = "01/06/2019"  # 2 years old on 1 January 2022
     load(write_drop(tmp_path, data))
-    assert quarantine(con)[0][2:5] == ("date_naissance", "01/06/2019",
-                                       "âge au 1er janvier 2022 hors de 5 à 30 ans")
+    assert quarantine(con)[0][2:5] == (
+        "date_naissance",
+        "01/06/2019",
+        "âge au 1er janvier 2022 hors de 5 à 30 ans",
+    )
 
 
 def test_date_outside_the_school_year_sets_intervention_aside(tmp_path, con, load):
@@ -186,8 +228,13 @@ def test_date_outside_the_school_year_sets_intervention_aside(tmp_path, con, loa
     data["interventions"][1][1][3] = "31/08/2022"  # last day: inside
     load(write_drop(tmp_path, data))
     assert [r[1:5] for r in quarantine(con)] == [
-        (2, "date_intervention", "31/08/2021",
-         "date hors de l'année scolaire 2021-2022 (du 2021-09-01 au 2022-08-31)")]
+        (
+            2,
+            "date_intervention",
+            "31/08/2021",
+            "date hors de l'année scolaire 2021-2022 (du 2021-09-01 au 2022-08-31)",
+        )
+    ]
 
 
 def test_intervention_for_unknown_jeune_is_set_aside(tmp_path, con, load):
@@ -195,7 +242,8 @@ def test_intervention_for_unknown_jeune_is_set_aside(tmp_path, con, load):
     data["interventions"][1][1][1] = "u2"  # keys keep their case
     load(write_drop(tmp_path, data))
     assert [r[1:5] for r in quarantine(con)] == [
-        (3, "usager_id", "u2", "référence à une ligne non chargée de usagers")]
+        (3, "usager_id", "u2", "référence à une ligne non chargée de usagers")
+    ]
 
 
 def test_negative_duration_is_emptied(tmp_path, con, load):
@@ -203,7 +251,8 @@ def test_negative_duration_is_emptied(tmp_path, con, load):
     data["interventions"][1][0][4] = "-30"
     load(write_drop(tmp_path, data))
     assert [r[2:] for r in quarantine(con)] == [
-        ("duree_minutes", "-30", "nombre entier illisible ou hors bornes", "valeur vidée")]
+        ("duree_minutes", "-30", "nombre entier illisible ou hors bornes", "valeur vidée")
+    ]
 
 
 def test_multi_valued_field_keeps_the_good_items_once(tmp_path, con, load):
@@ -211,12 +260,16 @@ def test_multi_valued_field_keeps_the_good_items_once(tmp_path, con, load):
     data["situations"][1][0][10] = "Salaire | | Loto | salaire | RSA"
     data["interventions"][1][0][10] = "PA1|PA9|PA2"
     load(write_drop(tmp_path, data))
-    assert sorted(r[2:4] for r in quarantine(con)) == [("partenaires", "PA9"),
-                                                       ("ressources_familiales", "Loto")]
-    assert con.execute("select ressources_familiales from raw.situations where "
-                       "situation_id='SIT1'").fetchone() == ("Salaire|RSA",)
-    assert con.execute("select partenaires from raw.interventions where "
-                       "intervention_id='I1'").fetchone() == ("PA1|PA2",)
+    assert sorted(r[2:4] for r in quarantine(con)) == [
+        ("partenaires", "PA9"),
+        ("ressources_familiales", "Loto"),
+    ]
+    assert con.execute(
+        "select ressources_familiales from raw.situations where situation_id='SIT1'"
+    ).fetchone() == ("Salaire|RSA",)
+    assert con.execute(
+        "select partenaires from raw.interventions where intervention_id='I1'"
+    ).fetchone() == ("PA1|PA2",)
 
 
 def test_empty_file_fails_the_load(tmp_path, load):
@@ -238,9 +291,16 @@ def test_ragged_row_is_set_aside(tmp_path, con, load):
     with (drop / "structures.csv").open("a") as fh:
         fh.write("S3;Club C\n;;\n")  # a ragged row, then a blank line that is not a row
     load(drop)
-    assert quarantine(con) == [("structures", 4, "", "2 champs",
-                                "ligne mal formée : nombre de champs différent de l'en-tête",
-                                "ligne écartée")]
+    assert quarantine(con) == [
+        (
+            "structures",
+            4,
+            "",
+            "2 champs",
+            "ligne mal formée : nombre de champs différent de l'en-tête",
+            "ligne écartée",
+        )
+    ]
     assert accounting_holds(con)
 
 
@@ -270,8 +330,9 @@ def _workbook(tmp_path: Path, skip: str | None = None) -> Path:
 def test_excel_workbook_loads_like_csv(tmp_path, con, load):
     load(_workbook(tmp_path))
     assert con.execute("select count(*) from raw.interventions").fetchone()[0] == 2
-    assert con.execute("select fichier_source, ligne from raw.usagers where usager_id = 'U2'"
-                       ).fetchone() == ("bdc_export.xlsx[usagers]", 3)
+    assert con.execute(
+        "select fichier_source, ligne from raw.usagers where usager_id = 'U2'"
+    ).fetchone() == ("bdc_export.xlsx[usagers]", 3)
     assert quarantine(con) == []
 
 
@@ -283,16 +344,22 @@ def test_excel_workbook_without_a_sheet_fails(tmp_path, load):
 def test_reloading_a_year_replaces_it(tmp_path, con, load):
     drop = write_drop(tmp_path)
     load(drop)
-    first = {t.name: con.execute(f"select * from raw.{t.name} order by all").fetchall()
-             for t in TABLES}
+    first = {
+        t.name: con.execute(f"select * from raw.{t.name} order by all").fetchall() for t in TABLES
+    }
     load(drop)
-    again = {t.name: con.execute(f"select * from raw.{t.name} order by all").fetchall()
-             for t in TABLES}
+    again = {
+        t.name: con.execute(f"select * from raw.{t.name} order by all").fetchall() for t in TABLES
+    }
     assert first == again
     other = write_drop(tmp_path / "b", annee="2020-2021")
     (other / "interventions.csv").write_text(
-        (other / "interventions.csv").read_text().replace("15/10/2021", "15/10/2020")
-        .replace("3/3/2022", "3/3/2021"))
+        (other / "interventions.csv")
+        .read_text()
+        .replace("15/10/2021", "15/10/2020")
+        .replace("3/3/2022", "3/3/2021")
+    )
     load(other)
-    assert con.execute("select annee_scolaire, count(*) from raw.interventions group by 1 "
-                       "order by 1").fetchall() == [("2020-2021", 2), ("2021-2022", 2)]
+    assert con.execute(
+        "select annee_scolaire, count(*) from raw.interventions group by 1 order by 1"
+    ).fetchall() == [("2020-2021", 2), ("2021-2022", 2)]

@@ -28,14 +28,21 @@ SEED = 2022
 YEARS = ("2020-2021", "2021-2022")
 TERR = T.TERRITOIRES
 LIBELLES_TERRITOIRE = {
-    "CAM": "Cambrai", "DOU": "Douai", "VAL": "Valenciennes", "SAM": "Sambre-Avesnois",
-    "VNE": "Versant-Nord-Est", "LIL": "Lille", "FLA": "Flandres",
+    "CAM": "Cambrai",
+    "DOU": "Douai",
+    "VAL": "Valenciennes",
+    "SAM": "Sambre-Avesnois",
+    "VNE": "Versant-Nord-Est",
+    "LIL": "Lille",
+    "FLA": "Flandres",
 }
 COMMUNES = {
-    "CAM": ["Cambrai", "Caudry", "Le Cateau-Cambrésis"], "DOU": ["Douai", "Sin-le-Noble"],
+    "CAM": ["Cambrai", "Caudry", "Le Cateau-Cambrésis"],
+    "DOU": ["Douai", "Sin-le-Noble"],
     "VAL": ["Valenciennes", "Denain", "Anzin", "Condé-sur-l'Escaut"],
     "SAM": ["Maubeuge", "Avesnes-sur-Helpe", "Fourmies"],
-    "VNE": ["Roubaix", "Tourcoing", "Wattrelos"], "LIL": ["Lille", "Villeneuve-d'Ascq"],
+    "VNE": ["Roubaix", "Tourcoing", "Wattrelos"],
+    "LIL": ["Lille", "Villeneuve-d'Ascq"],
     "FLA": ["Dunkerque", "Hazebrouck", "Grande-Synthe"],
 }
 README = """# Données de démonstration — SYNTHÉTIQUES
@@ -154,7 +161,10 @@ class Generator:
         denominators = {t: len(alses[t]) - nr[t] for t in TERR}
         overrides = {t: v for t, v in spec.items() if t in TERR}
         counts = allocate(
-            denominators, spec["NORD"], overrides, spec.get("balance", "LIL"),
+            denominators,
+            spec["NORD"],
+            overrides,
+            spec.get("balance", "LIL"),
             spec.get("NORD_COUNTS"),
         )
         for t in TERR:
@@ -182,8 +192,7 @@ class Generator:
                 sid = f"S{t}{i}"
                 ville = COMMUNES[t][i - 1]
                 self.structures.append(
-                    {"structure_id": sid, "nom": f"Club de prévention de {ville}",
-                     "territoire": t}
+                    {"structure_id": sid, "nom": f"Club de prévention de {ville}", "territoire": t}
                 )
                 ids.append(sid)
             self.structures_of[t] = ids
@@ -203,18 +212,26 @@ class Generator:
                     code = f"{uai:07d}{chr(65 + uai % 26)}"
                     uais.append(code)
                     self.colleges.append(
-                        {"college_uai": code, "nom": f"Collège {self.fake.last_name()}",
-                         "commune": rng.choice(COMMUNES[t]), "territoire": t,
-                         "education_prioritaire": rng.choice(
-                             ["REP_PLUS", "REP", "REP", "HORS_EP"])}
+                        {
+                            "college_uai": code,
+                            "nom": f"Collège {self.fake.last_name()}",
+                            "commune": rng.choice(COMMUNES[t]),
+                            "territoire": t,
+                            "education_prioritaire": rng.choice(
+                                ["REP_PLUS", "REP", "REP", "HORS_EP"]
+                            ),
+                        }
                     )
                 is_plan = i < plan
                 poste = {
-                    "poste_id": self.next_id("P", 4), "structure_id": self.structures_of[t][i % 2],
-                    "fonction": "ALSES", "plan_pauvrete": "Oui" if is_plan else rng.choice(
-                        ["Non", "Non", ""]),
-                    "colleges_uai": uais, "date_debut": dt.date(2015 + i % 6, 9, 1),
-                    "date_fin": None, "terr": t,
+                    "poste_id": self.next_id("P", 4),
+                    "structure_id": self.structures_of[t][i % 2],
+                    "fonction": "ALSES",
+                    "plan_pauvrete": "Oui" if is_plan else rng.choice(["Non", "Non", ""]),
+                    "colleges_uai": uais,
+                    "date_debut": dt.date(2015 + i % 6, 9, 1),
+                    "date_fin": None,
+                    "terr": t,
                 }
                 self.postes.append(poste)
                 self.alses_postes[t].append(poste)
@@ -226,17 +243,27 @@ class Generator:
                     self._affecter(poste, poste["date_debut"], None)
             for i in range(T.POSTES_EDUC[t]):
                 poste = {
-                    "poste_id": self.next_id("P", 4), "structure_id": self.structures_of[t][i % 2],
-                    "fonction": "EDUC", "plan_pauvrete": "", "colleges_uai": [],
-                    "date_debut": dt.date(2010 + i % 10, 1, 1), "date_fin": None, "terr": t,
+                    "poste_id": self.next_id("P", 4),
+                    "structure_id": self.structures_of[t][i % 2],
+                    "fonction": "EDUC",
+                    "plan_pauvrete": "",
+                    "colleges_uai": [],
+                    "date_debut": dt.date(2010 + i % 10, 1, 1),
+                    "date_fin": None,
+                    "terr": t,
                 }
                 self.postes.append(poste)
                 self.educ_postes[t].append(poste)
                 self._affecter(poste, poste["date_debut"], None)
             coord = {
-                "poste_id": self.next_id("P", 4), "structure_id": self.structures_of[t][0],
-                "fonction": "COORD", "plan_pauvrete": "", "colleges_uai": [],
-                "date_debut": dt.date(2012, 1, 1), "date_fin": None, "terr": t,
+                "poste_id": self.next_id("P", 4),
+                "structure_id": self.structures_of[t][0],
+                "fonction": "COORD",
+                "plan_pauvrete": "",
+                "colleges_uai": [],
+                "date_debut": dt.date(2012, 1, 1),
+                "date_fin": None,
+                "terr": t,
             }
             self.postes.append(coord)
             self._affecter(coord, coord["date_debut"], None)
@@ -244,13 +271,23 @@ class Generator:
         uai += 17
         code = f"{uai:07d}{chr(65 + uai % 26)}"
         self.colleges.append(
-            {"college_uai": code, "nom": "Collège Jean Jaurès", "commune": "Douai",
-             "territoire": "DOU", "education_prioritaire": "REP"}
+            {
+                "college_uai": code,
+                "nom": "Collège Jean Jaurès",
+                "commune": "Douai",
+                "territoire": "DOU",
+                "education_prioritaire": "REP",
+            }
         )
         closed = {
-            "poste_id": self.next_id("P", 4), "structure_id": self.structures_of["DOU"][0],
-            "fonction": "ALSES", "plan_pauvrete": "Non", "colleges_uai": [code],
-            "date_debut": dt.date(2016, 9, 1), "date_fin": dt.date(2021, 6, 30), "terr": "DOU",
+            "poste_id": self.next_id("P", 4),
+            "structure_id": self.structures_of["DOU"][0],
+            "fonction": "ALSES",
+            "plan_pauvrete": "Non",
+            "colleges_uai": [code],
+            "date_debut": dt.date(2016, 9, 1),
+            "date_fin": dt.date(2021, 6, 30),
+            "terr": "DOU",
         }
         self.postes.append(closed)
         self.closed_poste = closed
@@ -272,15 +309,18 @@ class Generator:
 
     def _affecter(self, poste: dict, debut: dt.date, fin: dt.date | None) -> None:
         self.affectations.append(
-            {"poste_id": poste["poste_id"], "educateur_id": self.next_id("E", 4),
-             "date_debut": debut, "date_fin": fin}
+            {
+                "poste_id": poste["poste_id"],
+                "educateur_id": self.next_id("E", 4),
+                "date_debut": debut,
+                "date_fin": fin,
+            }
         )
 
     def _partenaire(self, typ: str, terr: str | None, nom: str, uai: str | None = None) -> None:
         pid = self.next_id("PA", 4)
         self.partenaires.append(
-            {"partenaire_id": pid, "nom": nom, "type": typ, "territoire": terr,
-             "college_uai": uai}
+            {"partenaire_id": pid, "nom": nom, "type": typ, "territoire": terr, "college_uai": uai}
         )
         self.partenaires_of[(terr or "", typ)].append(pid)
 
@@ -289,8 +329,11 @@ class Generator:
         postes = self.alses_postes[terr] if alses else self.educ_postes[terr]
         poste = self.rng.choice(postes)
         j = Jeune(self.next_id("U", 6), terr, alses, poste["poste_id"], poste["structure_id"])
-        j.identity = (self.fake.last_name(), self.fake.first_name(),  # type: ignore[attr-defined]
-                      self.fake.street_address())
+        j.identity = (
+            self.fake.last_name(),
+            self.fake.first_name(),  # type: ignore[attr-defined]
+            self.fake.street_address(),
+        )
         return j
 
     def population(
@@ -314,15 +357,21 @@ class Generator:
         has_sit = {t: [j for j in alses[t] if j.a["situation"]] for t in TERR}
         autres_sit = [j for j in autres if j.a["situation"]]
         self.calibrate(alses, autres, "sexe", T.SEXE, nr_rate=0.005)
-        self.calibrate(has_sit, autres_sit, "scolarite", {"NORD": T.SCOLARITE_ALSES},
-                       nr_rate=0.01, autres_shares=T.SCOLARITE_AUTRES)
+        self.calibrate(
+            has_sit,
+            autres_sit,
+            "scolarite",
+            {"NORD": T.SCOLARITE_ALSES},
+            nr_rate=0.01,
+            autres_shares=T.SCOLARITE_AUTRES,
+        )
         college = {t: [j for j in has_sit[t] if j.a["scolarite"] == "COLLEGE"] for t in TERR}
         college_autres = [j for j in autres_sit if j.a["scolarite"] == "COLLEGE"]
         self.calibrate(college, college_autres, "classe", T.CLASSE, nr_rate=0.015)
-        self.calibrate(has_sit, autres_sit, "hebergement", {"NORD": T.HEBERGEMENT},
-                       nr_rate=0.02)
-        self.calibrate(has_sit, autres_sit, "configuration_familiale", T.CONFIGURATION,
-                       nr_rate=0.03)
+        self.calibrate(has_sit, autres_sit, "hebergement", {"NORD": T.HEBERGEMENT}, nr_rate=0.02)
+        self.calibrate(
+            has_sit, autres_sit, "configuration_familiale", T.CONFIGURATION, nr_rate=0.03
+        )
         self.calibrate(has_sit, autres_sit, "ressources", T.RESSOURCE, nr_rate=0.15)
         # Measures: 15.3 % of all jeunes accompagnés (ALSES), taken among those with a
         # situation; the others have none (empty field: no measure known).
@@ -338,8 +387,9 @@ class Generator:
         diff = target - sum(len(measured[t]) for t in TERR)
         if diff:
             pool = [j for j in has_sit["LIL"] if j not in measured["LIL"]]
-            measured["LIL"] = measured["LIL"][:len(measured["LIL"]) + min(diff, 0)] + pool[
-                :max(diff, 0)]
+            measured["LIL"] = (
+                measured["LIL"][: len(measured["LIL"]) + min(diff, 0)] + pool[: max(diff, 0)]
+            )
         pool = list(autres_sit)
         rng.shuffle(pool)
         measured_autres = pool[: round(T.MESURE_CONNUE_AUTRES * len(autres) / 100)]
@@ -353,9 +403,13 @@ class Generator:
         self.calibrate(aided, aided_autres, "aides", {"NORD": T.AIDE})
         # Origin of the demand (fiche Usager).
         self.calibrate(alses, autres, "origine_groupe", T.ORIGINE_GROUPE, nr_rate=0.03)
-        grp = {g: ({t: [j for j in alses[t] if j.a["origine_groupe"] == g] for t in TERR},
-                   [j for j in autres if j.a["origine_groupe"] == g])
-               for g in ("PUBLICS", "PARTENAIRES", "PROFESSIONNELS_PS")}
+        grp = {
+            g: (
+                {t: [j for j in alses[t] if j.a["origine_groupe"] == g] for t in TERR},
+                [j for j in autres if j.a["origine_groupe"] == g],
+            )
+            for g in ("PUBLICS", "PARTENAIRES", "PROFESSIONNELS_PS")
+        }
         self.calibrate(*grp["PUBLICS"], "origine_demande", T.ORIGINE_PUBLICS)
         self.calibrate(*grp["PROFESSIONNELS_PS"], "origine_demande", T.ORIGINE_PROFESSIONNELS)
         self._origine_partenaires(*grp["PARTENAIRES"])
@@ -370,8 +424,7 @@ class Generator:
         scol_autres = [j for j in autres if j.a["demande_principale"] == "SCOL"]
         for j in every:
             j.a["demande_scolarite"] = None
-        self.calibrate(scol, scol_autres, "demande_scolarite", T.DEMANDE_SCOLARITE,
-                       nr_rate=0.01)
+        self.calibrate(scol, scol_autres, "demande_scolarite", T.DEMANDE_SCOLARITE, nr_rate=0.01)
 
     def _origine_partenaires(self, alses: dict[str, list[Jeune]], autres: list[Jeune]) -> None:
         """Subgroups of origins PARTENAIRES with the report's 94 % and 71,20 % exact."""
@@ -384,8 +437,11 @@ class Generator:
                 best = (err, n, k)
         _, n, k = best
         nord_counts = {"EN": p - n, "SOC": k, "AUT": n - k}
-        shares = {"EN": T.PART_EN, "SOC": (100 - T.PART_EN) * T.PART_SOCIAL_HORS_EN / 100,
-                  "AUT": (100 - T.PART_EN) * (1 - T.PART_SOCIAL_HORS_EN / 100)}
+        shares = {
+            "EN": T.PART_EN,
+            "SOC": (100 - T.PART_EN) * T.PART_SOCIAL_HORS_EN / 100,
+            "AUT": (100 - T.PART_EN) * (1 - T.PART_SOCIAL_HORS_EN / 100),
+        }
         en_autres = max(0, round(T.PART_EN_PS / 100 * (p + len(autres))) - nord_counts["EN"])
         rest = len(autres) - en_autres
         autres_counts = {"EN": en_autres, "SOC": round(rest * 0.6), "AUT": rest - round(rest * 0.6)}
@@ -396,38 +452,58 @@ class Generator:
         for j in [j for t in TERR for j in alses[t]] + autres:
             sg = j.a.pop("sous_groupe")
             j.a["origine_demande"] = (
-                "PART_ETAB" if sg == "EN" else self.rng.choice(
-                    T.PART_SOCIAL_CODES if sg == "SOC" else T.PART_AUTRES_CODES)
+                "PART_ETAB"
+                if sg == "EN"
+                else self.rng.choice(T.PART_SOCIAL_CODES if sg == "SOC" else T.PART_AUTRES_CODES)
             )
 
     def _fonction_etab(self, alses: dict[str, list[Jeune]], autres: list[Jeune]) -> None:
-        """Fonction in the school; Sambre-Avesnois PROF = département + 23 points."""
+        """Fonction in the school, with the report's territory figures held exactly.
+
+        Sambre-Avesnois: PROF = département + 23 points; Valenciennes, Douai, Cambrai:
+        AS_INF = 20, 16, 12 %. On denominators of ~60 jeunes one jeune weighs 1.7 point,
+        so each of those territories gets the count itself, with a number of non
+        renseigné chosen so that the share falls within 0.3 point of the figure.
+        """
         spec = T.FONCTION_ETAB
         nr = {t: round(0.04 * len(alses[t])) for t in TERR}
         d = {t: len(alses[t]) - nr[t] for t in TERR}
+        fixed = {t: ("AS_INF", float(spec[t]["AS_INF"])) for t in ("VAL", "DOU", "CAM")}
+        for t, (_, share) in fixed.items():
+            while abs(round(share * d[t] / 100) / d[t] * 100 - share) > 0.3:
+                nr[t] += 1
+                d[t] -= 1
         nord = largest_remainder(spec["NORD"], sum(d.values()))
-        prof_sam = nord["PROF"] / sum(d.values()) * 100 + T.FONCTION_PROF_SAM_ECART
-        n_prof = round(prof_sam * d["SAM"] / 100)
-        others = {k: v for k, v in spec["SAM"].items() if k != "PROF"}
-        sam = largest_remainder(others, d["SAM"] - n_prof) | {"PROF": n_prof}
-        overrides = {t: v for t, v in spec.items() if t in TERR and t != "SAM"}
-        # SAM is given as counts: allocate the others, then fix SAM and re-balance LIL.
+        fixed["SAM"] = ("PROF", nord["PROF"] / sum(d.values()) * 100 + T.FONCTION_PROF_SAM_ECART)
+        overrides = {t: v for t, v in spec.items() if t in TERR}
         counts = allocate(d, spec["NORD"], overrides, "LIL", nord)
-        lil_plus_sam = {k: counts["LIL"][k] + counts["SAM"][k] for k in nord}
-        counts["SAM"] = {k: sam[k] for k in nord}
-        counts["LIL"] = {k: lil_plus_sam[k] - sam[k] for k in nord}
+        for t, (mod, share) in fixed.items():
+            k = round(share * d[t] / 100)
+            others = {m: v for m, v in spec[t].items() if m != mod}
+            exact = largest_remainder(others, d[t] - k) | {mod: k}
+            counts["LIL"] = {m: counts["LIL"][m] + counts[t][m] - exact[m] for m in nord}
+            counts[t] = exact
         if min(counts["LIL"].values()) < 0:
             raise ValueError(f"fonction_etab: negative LIL counts {counts['LIL']}")
         for t in TERR:
             self.hand_out(alses[t], "origine_fonction_etab", counts[t], nr[t])
         nr_a = round(0.04 * len(autres))
-        self.hand_out(autres, "origine_fonction_etab",
-                      largest_remainder(spec["NORD"], len(autres) - nr_a), nr_a)
+        self.hand_out(
+            autres,
+            "origine_fonction_etab",
+            largest_remainder(spec["NORD"], len(autres) - nr_a),
+            nr_a,
+        )
 
     # --- interventions ---------------------------------------------------------------
     def interventions(
-        self, y0: int, alses: dict[str, list[Jeune]], autres: list[Jeune], n_alses: int,
-        n_autres: int, calibrated: bool,
+        self,
+        y0: int,
+        alses: dict[str, list[Jeune]],
+        autres: list[Jeune],
+        n_alses: int,
+        n_autres: int,
+        calibrated: bool,
     ) -> list[Intervention]:
         rng = self.rng
         per_terr = largest_remainder({t: len(alses[t]) for t in TERR}, n_alses)
@@ -437,8 +513,9 @@ class Generator:
         rows_autres = self._spread(autres, n_autres, False)
         if calibrated:
             # ALSES interventions with a lieu: exactly INTERVENTIONS_ALSES_LIEU.
-            sans = largest_remainder({t: len(rows[t]) for t in TERR},
-                                     T.INTERVENTIONS_ALSES_SANS_LIEU)
+            sans = largest_remainder(
+                {t: len(rows[t]) for t in TERR}, T.INTERVENTIONS_ALSES_SANS_LIEU
+            )
         else:
             sans = {t: round(0.02 * len(rows[t])) for t in TERR}
         with_lieu = {}
@@ -447,13 +524,21 @@ class Generator:
             rng.shuffle(pool)
             for i in pool[: sans[t]]:
                 i.a["lieu"] = None
-            with_lieu[t] = pool[sans[t]:]
-        self.calibrate(with_lieu, rows_autres, "lieu", T.LIEU, nr_rate=0.0,
-                       autres_shares=T.LIEU_AUTRES)
-        self.calibrate(rows, rows_autres, "objectif", T.OBJECTIF, nr_rate=T.OBJECTIF_VIDE,
-                       autres_shares=T.OBJECTIF_AUTRES)
-        self.calibrate(rows, rows_autres, "mobilisation", T.MOBILISATION,
-                       autres_shares=T.MOBILISATION_AUTRES)
+            with_lieu[t] = pool[sans[t] :]
+        self.calibrate(
+            with_lieu, rows_autres, "lieu", T.LIEU, nr_rate=0.0, autres_shares=T.LIEU_AUTRES
+        )
+        self.calibrate(
+            rows,
+            rows_autres,
+            "objectif",
+            T.OBJECTIF,
+            nr_rate=T.OBJECTIF_VIDE,
+            autres_shares=T.OBJECTIF_AUTRES,
+        )
+        self.calibrate(
+            rows, rows_autres, "mobilisation", T.MOBILISATION, autres_shares=T.MOBILISATION_AUTRES
+        )
         fam = {t: [i for i in rows[t] if i.a["mobilisation"] in ("F", "FP")] for t in TERR}
         fam_autres = [i for i in rows_autres if i.a["mobilisation"] in ("F", "FP")]
         for i in [i for t in TERR for i in rows[t]] + rows_autres:
@@ -462,12 +547,16 @@ class Generator:
         self.calibrate(fam, fam_autres, "membres", T.MEMBRE)
         # Family objectives: exactly INTERVENTIONS_ALSES_OBJ_FAMILLE ALSES interventions,
         # preferably those mobilising the family.
-        n_obj = sum(T.OBJECTIF_FAMILLE["NORD_COUNTS"].values()) if calibrated else round(
-            0.22 * n_alses)
+        n_obj = (
+            sum(T.OBJECTIF_FAMILLE["NORD_COUNTS"].values()) if calibrated else round(0.22 * n_alses)
+        )
         n_obj_t = largest_remainder({t: len(rows[t]) for t in TERR}, n_obj)
         chosen = {t: self._prefer_family(rows[t], n_obj_t[t]) for t in TERR}
-        n_obj_autres = (sum(T.OBJECTIF_FAMILLE_AUTRES_COUNTS.values()) if calibrated
-                        else round(0.3 * len(rows_autres)))
+        n_obj_autres = (
+            sum(T.OBJECTIF_FAMILLE_AUTRES_COUNTS.values())
+            if calibrated
+            else round(0.3 * len(rows_autres))
+        )
         chosen_autres = self._prefer_family(rows_autres, n_obj_autres)
         spec = dict(T.OBJECTIF_FAMILLE)
         if not calibrated:
@@ -475,21 +564,36 @@ class Generator:
         else:
             spec["NORD"] = spec["NORD_COUNTS"]
         if calibrated:
-            counts = allocate({t: len(chosen[t]) for t in TERR}, spec["NORD"],
-                              {t: v for t, v in spec.items() if t in TERR}, "LIL",
-                              spec["NORD_COUNTS"])
+            counts = allocate(
+                {t: len(chosen[t]) for t in TERR},
+                spec["NORD"],
+                {t: v for t, v in spec.items() if t in TERR},
+                "LIL",
+                spec["NORD_COUNTS"],
+            )
             for t in TERR:
                 self.hand_out(chosen[t], "objfam", counts[t])
             self.hand_out(chosen_autres, "objfam", dict(T.OBJECTIF_FAMILLE_AUTRES_COUNTS))
         else:
-            self.calibrate(chosen, chosen_autres, "objfam", spec,
-                           autres_shares=T.OBJECTIF_FAMILLE_AUTRES_COUNTS)
+            self.calibrate(
+                chosen,
+                chosen_autres,
+                "objfam",
+                spec,
+                autres_shares=T.OBJECTIF_FAMILLE_AUTRES_COUNTS,
+            )
         for i in [i for t in TERR for i in rows[t]] + rows_autres:
             m = i.a["mobilisation"]
-            i.a["present"] = "Oui" if m == "J" else (
-                rng.choice(["Oui", "Non"]) if m != "N" else rng.choice(["Non", "Non", ""]))
-            i.a["dispositif"] = rng.choice(
-                ["CHANTIER", "SEJOUR", "ATELIER", "ACCUEIL", "AUTRE"]) if m == "D" else None
+            i.a["present"] = (
+                "Oui"
+                if m == "J"
+                else (rng.choice(["Oui", "Non"]) if m != "N" else rng.choice(["Non", "Non", ""]))
+            )
+            i.a["dispositif"] = (
+                rng.choice(["CHANTIER", "SEJOUR", "ATELIER", "ACCUEIL", "AUTRE"])
+                if m == "D"
+                else None
+            )
             i.a["duree"] = rng.choice([15, 20, 30, 30, 45, 60, 60, 90, 120, 180])
             i.a["date"] = self.school_day(y0)
             i.a["partenaires"] = []
@@ -538,8 +642,12 @@ class Generator:
         mob_autres = slots(rows_autres)
         sur = T.SUR_TERRITOIRE
         shares = {t: {"SUR": sur[t], "HORS": 100 - sur[t]} for t in TERR if t in sur}
-        counts = allocate({t: len(mob[t]) for t in TERR}, {"SUR": sur["NORD"],
-                          "HORS": 100 - sur["NORD"]}, shares, sur["balance"])
+        counts = allocate(
+            {t: len(mob[t]) for t in TERR},
+            {"SUR": sur["NORD"], "HORS": 100 - sur["NORD"]},
+            shares,
+            sur["balance"],
+        )
         total_ps = sum(len(mob[t]) for t in TERR) + len(mob_autres)
         sur_ps = round(T.SUR_TERRITOIRE_PS / 100 * total_ps)
         sur_autres = sur_ps - sum(counts[t]["SUR"] for t in TERR)
@@ -549,10 +657,10 @@ class Generator:
             slots_t = mob[t]
             rng.shuffle(slots_t)
             sur_rows[t] = slots_t[: counts[t]["SUR"]]
-            for i in slots_t[counts[t]["SUR"]:]:
+            for i in slots_t[counts[t]["SUR"] :]:
                 self._attach_partner(i, outside=True, typ=None)
         rng.shuffle(mob_autres)
-        for i in mob_autres[autres_counts["SUR"]:]:
+        for i in mob_autres[autres_counts["SUR"] :]:
             self._attach_partner(i, outside=True, typ=None)
         for r in [r for t in TERR for r in sur_rows[t]]:
             r.a.setdefault("_typ", [])
@@ -602,22 +710,29 @@ class Generator:
     # --- one school year ------------------------------------------------------------------
     def year_2122(self) -> dict:
         alses, autres = self.population(
-            T.JEUNES_ALSES_2122, T.JEUNES_PS_2122 - sum(T.JEUNES_ALSES_2122.values()), {})
+            T.JEUNES_ALSES_2122, T.JEUNES_PS_2122 - sum(T.JEUNES_ALSES_2122.values()), {}
+        )
         self.jeune_attributes(alses, autres)
-        self.calibrate(alses, autres, "age", {"NORD": T.AGE}, nr_rate=0.005,
-                       autres_shares=T.AGE_AUTRES)
+        self.calibrate(
+            alses, autres, "age", {"NORD": T.AGE}, nr_rate=0.005, autres_shares=T.AGE_AUTRES
+        )
         every = [j for t in TERR for j in alses[t]] + autres
         self.birth_dates(every, 2022)
         interventions = self.interventions(
-            2021, alses, autres,
+            2021,
+            alses,
+            autres,
             T.INTERVENTIONS_ALSES_LIEU + T.INTERVENTIONS_ALSES_SANS_LIEU,
-            T.INTERVENTIONS_AUTRES, calibrated=True)
+            T.INTERVENTIONS_AUTRES,
+            calibrated=True,
+        )
         return {"alses": alses, "autres": autres, "interventions": interventions}
 
     def year_2021(self, y2122: dict) -> dict:
         # The smallest ALSES population from 2700 on for which 16,56 % is exact at 0.005.
         n = next(
-            n for n in range(T.JEUNES_ALSES_2021, T.JEUNES_ALSES_2021 + 200)
+            n
+            for n in range(T.JEUNES_ALSES_2021, T.JEUNES_ALSES_2021 + 200)
             if abs(round(0.1656 * (n - round(0.005 * n))) / (n - round(0.005 * n)) - 0.1656)
             < 0.00004
         )
@@ -625,8 +740,11 @@ class Generator:
         keep: dict[str, list[Jeune]] = {}
         fixed: list[Jeune] = []
         for t in TERR:
-            pool = [j for j in y2122["alses"][t] if j.a.get("age") in ("12", "13", "14", "15")
-                    and j.a.get("sexe")]
+            pool = [
+                j
+                for j in y2122["alses"][t]
+                if j.a.get("age") in ("12", "13", "14", "15") and j.a.get("sexe")
+            ]
             self.rng.shuffle(pool)
             keep[t] = []
             for j in pool[: round(0.2 * per_terr[t])]:
@@ -636,8 +754,7 @@ class Generator:
                 j.continuing = True  # type: ignore[attr-defined]
                 keep[t].append(old)
                 fixed.append(old)
-        alses, autres = self.population(
-            per_terr, T.JEUNES_PS_2021 - n, keep)
+        alses, autres = self.population(per_terr, T.JEUNES_PS_2021 - n, keep)
         saved = {id(j): dict(j.a) for j in fixed}
         self.jeune_attributes(alses, autres)
         for j in fixed:
@@ -649,7 +766,8 @@ class Generator:
         self.birth_dates(flat + autres, 2021)
         n_int = round(n * T.INTERVENTIONS_2021_PAR_JEUNE)
         interventions = self.interventions(
-            2020, alses, autres, n_int, round(len(autres) * 5.5), calibrated=False)
+            2020, alses, autres, n_int, round(len(autres) * 5.5), calibrated=False
+        )
         return {"alses": alses, "autres": autres, "interventions": interventions}
 
     # --- situations, usagers, actions ---------------------------------------------------
@@ -665,35 +783,48 @@ class Generator:
                 continue
             ref_date = self.school_day(y0)
             base = {
-                "usager_id": j.usager_id, "scolarite": j.a.get("scolarite"),
-                "classe": j.a.get("classe"), "hebergement": j.a.get("hebergement"),
-                "mesures": j.a.get("mesures"), "aides": j.a.get("aides"),
+                "usager_id": j.usager_id,
+                "scolarite": j.a.get("scolarite"),
+                "classe": j.a.get("classe"),
+                "hebergement": j.a.get("hebergement"),
+                "mesures": j.a.get("mesures"),
+                "aides": j.a.get("aides"),
                 "configuration_familiale": j.a.get("configuration_familiale"),
                 "ressources": j.a.get("ressources"),
                 "college_uai": rng.choice(colleges_of[j.terr])
-                if j.a.get("scolarite") == "COLLEGE" else None,
-                "situation_professionnelle": None, "diplome": None,
+                if j.a.get("scolarite") == "COLLEGE"
+                else None,
+                "situation_professionnelle": None,
+                "diplome": None,
             }
             if j.a.get("age") and int(j.a["age"]) >= 16:
                 base["situation_professionnelle"] = rng.choice(
-                    ["SCOLAIRE", "FORMATION", "RECHERCHE", "SANS", "EMPLOI"])
+                    ["SCOLAIRE", "FORMATION", "RECHERCHE", "SANS", "EMPLOI"]
+                )
                 base["diplome"] = rng.choice(["AUCUN", "DNB", "CAP_BEP", None])
             if rng.random() < 0.35:
-                older = dict(base, hebergement=rng.choice(["PARENTS", "TIERS", None]),
-                             mesures=None, configuration_familiale=rng.choice(
-                                 ["COUPLE", "MONOPARENTALE", None]))
+                older = dict(
+                    base,
+                    hebergement=rng.choice(["PARENTS", "TIERS", None]),
+                    mesures=None,
+                    configuration_familiale=rng.choice(["COUPLE", "MONOPARENTALE", None]),
+                )
                 older["date"] = ref_date - dt.timedelta(days=rng.randint(20, 400))
                 rows.append(self._sit(older))
             if rng.random() < 0.02:
-                rows.append(self._sit(dict(base, hebergement="FOYER", classe=None,
-                                           date=ref_date)))
+                rows.append(self._sit(dict(base, hebergement="FOYER", classe=None, date=ref_date)))
             rows.append(self._sit(dict(base, date=ref_date)))
             if rng.random() < 0.03 and not getattr(j, "continuing", False):
-                later = dict(base, hebergement="ACCUEIL", mesures="ASE",
-                             date=end + dt.timedelta(days=rng.randint(1, 45)))
+                later = dict(
+                    base,
+                    hebergement="ACCUEIL",
+                    mesures="ASE",
+                    date=end + dt.timedelta(days=rng.randint(1, 45)),
+                )
                 rows.append(self._sit(later))
             history.setdefault(j.usager_id, []).extend(
-                r for r in rows[-4:] if r["usager_id"] == j.usager_id)
+                r for r in rows[-4:] if r["usager_id"] == j.usager_id
+            )
         return rows
 
     def _sit(self, s: dict) -> dict:
@@ -710,45 +841,147 @@ class Generator:
         for j in extra:
             j.a = {"sexe": self.rng.choice(["F", "M"]), "age": "15"}
         self.birth_dates(extra, y0 + 1)
-        self._csv(folder, "structures", ["structure_id", "nom", "territoire"], [
-            {**s, "territoire": self.label("territoire", s["territoire"])}
-            for s in self.structures])
-        self._csv(folder, "colleges", ["college_uai", "nom", "commune", "territoire",
-                                       "education_prioritaire"], [
-            {**c, "territoire": self.label("territoire", c["territoire"]),
-             "education_prioritaire": self.label("education_prioritaire",
-                                                 c["education_prioritaire"])}
-            for c in self.colleges])
-        self._csv(folder, "postes", ["poste_id", "structure_id", "fonction", "plan_pauvrete",
-                                     "colleges_uai", "date_debut", "date_fin"], [
-            {**p, "fonction": self.label("fonction_poste", p["fonction"]),
-             "colleges_uai": "|".join(p["colleges_uai"]), "date_debut": self.date(p["date_debut"]),
-             "date_fin": self.date(p["date_fin"])} for p in self.postes])
-        self._csv(folder, "affectations", ["poste_id", "educateur_id", "date_debut", "date_fin"], [
-            {**a, "date_debut": self.date(a["date_debut"]), "date_fin": self.date(a["date_fin"])}
-            for a in self.affectations])
-        self._csv(folder, "partenaires", ["partenaire_id", "nom", "type", "territoire",
-                                          "college_uai"], [
-            {**p, "type": self.label("type_partenaire", p["type"]),
-             "territoire": self.label("territoire", p["territoire"])} for p in self.partenaires])
-        self._csv(folder, "usagers", [
-            "usager_id", "structure_id", "nom", "prenom", "date_naissance", "sexe",
-            "commune_residence", "adresse", "reseaux_sociaux", "date_debut_accompagnement",
-            "origine_demande", "origine_fonction_etab", "demande_principale",
-            "demande_scolarite", "date_creation", "date_modification"],
-            [self._usager(j, y0) for j in jeunes + extra])
-        self._csv(folder, "situations", [
-            "situation_id", "usager_id", "date_situation", "scolarite", "college_uai", "classe",
-            "hebergement", "mesures", "aides_financieres", "configuration_familiale",
-            "ressources_familiales", "situation_professionnelle", "diplome"],
-            [self._situation_row(s) for s in situations])
-        self._csv(folder, "interventions", [
-            "intervention_id", "usager_id", "poste_id", "date_intervention", "duree_minutes",
-            "jeune_present", "lieu", "objectifs", "membres_famille", "objectifs_famille",
-            "partenaires", "dispositifs_internes"],
-            [self._intervention_row(i, n) for n, i in enumerate(
-                sorted(data["interventions"], key=lambda i: i.a["date"]), start=1)],
-            prefix=f"I{annee[2:4]}")
+        self._csv(
+            folder,
+            "structures",
+            ["structure_id", "nom", "territoire"],
+            [
+                {**s, "territoire": self.label("territoire", s["territoire"])}
+                for s in self.structures
+            ],
+        )
+        self._csv(
+            folder,
+            "colleges",
+            ["college_uai", "nom", "commune", "territoire", "education_prioritaire"],
+            [
+                {
+                    **c,
+                    "territoire": self.label("territoire", c["territoire"]),
+                    "education_prioritaire": self.label(
+                        "education_prioritaire", c["education_prioritaire"]
+                    ),
+                }
+                for c in self.colleges
+            ],
+        )
+        self._csv(
+            folder,
+            "postes",
+            [
+                "poste_id",
+                "structure_id",
+                "fonction",
+                "plan_pauvrete",
+                "colleges_uai",
+                "date_debut",
+                "date_fin",
+            ],
+            [
+                {
+                    **p,
+                    "fonction": self.label("fonction_poste", p["fonction"]),
+                    "colleges_uai": "|".join(p["colleges_uai"]),
+                    "date_debut": self.date(p["date_debut"]),
+                    "date_fin": self.date(p["date_fin"]),
+                }
+                for p in self.postes
+            ],
+        )
+        self._csv(
+            folder,
+            "affectations",
+            ["poste_id", "educateur_id", "date_debut", "date_fin"],
+            [
+                {
+                    **a,
+                    "date_debut": self.date(a["date_debut"]),
+                    "date_fin": self.date(a["date_fin"]),
+                }
+                for a in self.affectations
+            ],
+        )
+        self._csv(
+            folder,
+            "partenaires",
+            ["partenaire_id", "nom", "type", "territoire", "college_uai"],
+            [
+                {
+                    **p,
+                    "type": self.label("type_partenaire", p["type"]),
+                    "territoire": self.label("territoire", p["territoire"]),
+                }
+                for p in self.partenaires
+            ],
+        )
+        self._csv(
+            folder,
+            "usagers",
+            [
+                "usager_id",
+                "structure_id",
+                "nom",
+                "prenom",
+                "date_naissance",
+                "sexe",
+                "commune_residence",
+                "adresse",
+                "reseaux_sociaux",
+                "date_debut_accompagnement",
+                "origine_demande",
+                "origine_fonction_etab",
+                "demande_principale",
+                "demande_scolarite",
+                "date_creation",
+                "date_modification",
+            ],
+            [self._usager(j, y0) for j in jeunes + extra],
+        )
+        self._csv(
+            folder,
+            "situations",
+            [
+                "situation_id",
+                "usager_id",
+                "date_situation",
+                "scolarite",
+                "college_uai",
+                "classe",
+                "hebergement",
+                "mesures",
+                "aides_financieres",
+                "configuration_familiale",
+                "ressources_familiales",
+                "situation_professionnelle",
+                "diplome",
+            ],
+            [self._situation_row(s) for s in situations],
+        )
+        self._csv(
+            folder,
+            "interventions",
+            [
+                "intervention_id",
+                "usager_id",
+                "poste_id",
+                "date_intervention",
+                "duree_minutes",
+                "jeune_present",
+                "lieu",
+                "objectifs",
+                "membres_famille",
+                "objectifs_famille",
+                "partenaires",
+                "dispositifs_internes",
+            ],
+            [
+                self._intervention_row(i, n)
+                for n, i in enumerate(
+                    sorted(data["interventions"], key=lambda i: i.a["date"]), start=1
+                )
+            ],
+            prefix=f"I{annee[2:4]}",
+        )
         self._actions(folder, y0, jeunes, extra)
         (root / "README.md").write_text(README.format(seed=SEED), encoding="utf-8")
 
@@ -758,20 +991,32 @@ class Generator:
         r = self.rng.random()
         if not hasattr(j, "debut"):
             k = self.rng.choices([0, 1, 2, 3, 4], [55, 28, 12, 3, 2])[0]
-            j.debut = (None if r < 0.02 else  # type: ignore[attr-defined]
-                       dt.date(y0 + 1, 9, self.rng.randint(1, 20)) if r < 0.03 else
-                       self.day_between(dt.date(y0 - k, 9, 1), dt.date(y0 - k + 1, 8, 31)))
+            j.debut = (
+                None
+                if r < 0.02
+                # type: ignore[attr-defined]
+                else dt.date(y0 + 1, 9, self.rng.randint(1, 20))
+                if r < 0.03
+                else self.day_between(dt.date(y0 - k, 9, 1), dt.date(y0 - k + 1, 8, 31))
+            )
         creation = j.debut or dt.date(y0, 9, 1)
         return {
-            "usager_id": j.usager_id, "structure_id": j.structure, "nom": nom, "prenom": prenom,
-            "date_naissance": self.date(j.birth), "sexe": self.label("sexe", a.get("sexe")),
-            "commune_residence": self.rng.choice(COMMUNES[j.terr]), "adresse": adresse,
+            "usager_id": j.usager_id,
+            "structure_id": j.structure,
+            "nom": nom,
+            "prenom": prenom,
+            "date_naissance": self.date(j.birth),
+            "sexe": self.label("sexe", a.get("sexe")),
+            "commune_residence": self.rng.choice(COMMUNES[j.terr]),
+            "adresse": adresse,
             "reseaux_sociaux": f"@{prenom.lower()}.{self.rng.randint(10, 99)}"
-            if self.rng.random() < 0.4 else "",
+            if self.rng.random() < 0.4
+            else "",
             "date_debut_accompagnement": self.date(j.debut),  # type: ignore[attr-defined]
             "origine_demande": self.label("origine_demande", a.get("origine_demande")),
-            "origine_fonction_etab": self.label("fonction_etablissement",
-                                                a.get("origine_fonction_etab")),
+            "origine_fonction_etab": self.label(
+                "fonction_etablissement", a.get("origine_fonction_etab")
+            ),
             "demande_principale": self.label("thematique", a.get("demande_principale")),
             "demande_scolarite": self.label("demande_scolarite", a.get("demande_scolarite")),
             "date_creation": self.date(creation),
@@ -780,24 +1025,29 @@ class Generator:
 
     def _situation_row(self, s: dict) -> dict:
         mes = T.MESURE_PATTERNS.get(s["mesures"], ()) if s["mesures"] else ()
-        mes = tuple(self.rng.choice(["AED", "AEMO", "PLACEMENT"]) if m == "ASE" else m
-                    for m in mes)
+        mes = tuple(self.rng.choice(["AED", "AEMO", "PLACEMENT"]) if m == "ASE" else m for m in mes)
         return {
-            "situation_id": s["situation_id"], "usager_id": s["usager_id"],
+            "situation_id": s["situation_id"],
+            "usager_id": s["usager_id"],
             "date_situation": self.date(s["date"]),
             "scolarite": self.label("scolarite", s["scolarite"]),
-            "college_uai": s["college_uai"] or "", "classe": self.label("classe", s["classe"]),
+            "college_uai": s["college_uai"] or "",
+            "classe": self.label("classe", s["classe"]),
             "hebergement": self.label("hebergement", s["hebergement"]),
             "mesures": self.labels_multi("mesure", mes),
             "aides_financieres": self.labels_multi(
-                "aide_financiere", T.AIDE_PATTERNS.get(s["aides"], ()) if s["aides"] else ()),
-            "configuration_familiale": self.label("configuration_familiale",
-                                                  s["configuration_familiale"]),
+                "aide_financiere", T.AIDE_PATTERNS.get(s["aides"], ()) if s["aides"] else ()
+            ),
+            "configuration_familiale": self.label(
+                "configuration_familiale", s["configuration_familiale"]
+            ),
             "ressources_familiales": self.labels_multi(
-                "ressource", T.RESSOURCE_PATTERNS.get(s["ressources"], ())
-                if s["ressources"] else ()),
-            "situation_professionnelle": self.label("situation_professionnelle",
-                                                    s["situation_professionnelle"]),
+                "ressource",
+                T.RESSOURCE_PATTERNS.get(s["ressources"], ()) if s["ressources"] else (),
+            ),
+            "situation_professionnelle": self.label(
+                "situation_professionnelle", s["situation_professionnelle"]
+            ),
             "diplome": self.label("diplome", s["diplome"]),
         }
 
@@ -809,14 +1059,20 @@ class Generator:
             if a["objectif"] == "SCOL_ASSIDUITE" and self.rng.random() < T.OBJECTIF_SECOND_SCOL:
                 objectifs.append("SCOL_APPRENTISSAGE")
         return {
-            "intervention_id": n, "usager_id": i.jeune.usager_id, "poste_id": i.poste,
-            "date_intervention": self.date(a["date"]), "duree_minutes": a["duree"],
-            "jeune_present": a["present"], "lieu": self.label("lieu", a["lieu"]),
+            "intervention_id": n,
+            "usager_id": i.jeune.usager_id,
+            "poste_id": i.poste,
+            "date_intervention": self.date(a["date"]),
+            "duree_minutes": a["duree"],
+            "jeune_present": a["present"],
+            "lieu": self.label("lieu", a["lieu"]),
             "objectifs": self.labels_multi("objectif", objectifs),
             "membres_famille": self.labels_multi(
-                "membre_famille", T.MEMBRE_PATTERNS[a["membres"]] if a["membres"] else ()),
+                "membre_famille", T.MEMBRE_PATTERNS[a["membres"]] if a["membres"] else ()
+            ),
             "objectifs_famille": self.labels_multi(
-                "objectif_famille", T.OBJFAM_PATTERNS[a["objfam"]] if a["objfam"] else ()),
+                "objectif_famille", T.OBJFAM_PATTERNS[a["objfam"]] if a["objfam"] else ()
+            ),
             "partenaires": "|".join(a["partenaires"]),
             "dispositifs_internes": self.label("dispositif", a["dispositif"]),
         }
@@ -833,19 +1089,33 @@ class Generator:
                 for _ in range(n):
                     aid = self.next_id(f"A{kind}", 5)
                     row = {
-                        "action_id": aid, "structure_id": s["structure_id"],
+                        "action_id": aid,
+                        "structure_id": s["structure_id"],
                         "poste_id": rng.choice(postes),
-                        "type_action": self.label("type_action", rng.choice(
-                            ["SORTIE", "ATELIER", "SEJOUR", "CHANTIER", "EVENEMENT"])),
-                        "thematique": self.label("thematique", rng.choice(
-                            ["LOISIRS", "SCOL", "SANTE", "EMPLOI"])),
-                        "initiative": self.label("initiative", rng.choice(
-                            ["JEUNES", "EQUIPE", "PARTENAIRE"])),
-                        "partenaires": "|".join(rng.sample(
-                            [p["partenaire_id"] for p in self.partenaires
-                             if p["territoire"] == s["territoire"]], 2)),
-                        "financements": self.labels_multi("financement", rng.sample(
-                            ["FONDS_PROPRES", "DEPARTEMENT", "COMMUNE", "CAF"], 2)),
+                        "type_action": self.label(
+                            "type_action",
+                            rng.choice(["SORTIE", "ATELIER", "SEJOUR", "CHANTIER", "EVENEMENT"]),
+                        ),
+                        "thematique": self.label(
+                            "thematique", rng.choice(["LOISIRS", "SCOL", "SANTE", "EMPLOI"])
+                        ),
+                        "initiative": self.label(
+                            "initiative", rng.choice(["JEUNES", "EQUIPE", "PARTENAIRE"])
+                        ),
+                        "partenaires": "|".join(
+                            rng.sample(
+                                [
+                                    p["partenaire_id"]
+                                    for p in self.partenaires
+                                    if p["territoire"] == s["territoire"]
+                                ],
+                                2,
+                            )
+                        ),
+                        "financements": self.labels_multi(
+                            "financement",
+                            rng.sample(["FONDS_PROPRES", "DEPARTEMENT", "COMMUNE", "CAF"], 2),
+                        ),
                         "objectifs": self.labels_multi("objectif", ["LOISIRS"]),
                         "communication": self.labels_multi("communication", ["AFFICHAGE"]),
                         "nb_participants_non_accompagnes": rng.randint(0, 12),
@@ -854,31 +1124,56 @@ class Generator:
                     if kind == "P":
                         ponct.append({**row, "date_action": self.date(start)})
                     else:
-                        coll.append({**row, "date_debut": self.date(start),
-                                     "date_fin": self.date(start + dt.timedelta(
-                                         days=rng.randint(30, 300))),
-                                     "dispositif_projet": f"Projet {self.fake.word()}",
-                                     "porteur": self.label("porteur", rng.choice(
-                                         ["STRUCTURE", "PARTENAIRE", "COPORTAGE"]))})
+                        coll.append(
+                            {
+                                **row,
+                                "date_debut": self.date(start),
+                                "date_fin": self.date(
+                                    start + dt.timedelta(days=rng.randint(30, 300))
+                                ),
+                                "dispositif_projet": f"Projet {self.fake.word()}",
+                                "porteur": self.label(
+                                    "porteur", rng.choice(["STRUCTURE", "PARTENAIRE", "COPORTAGE"])
+                                ),
+                            }
+                        )
                     members = by_structure[s["structure_id"]]
                     for j in rng.sample(members, min(len(members), rng.randint(3, 10))):
                         part.append({"action_id": aid, "usager_id": j.usager_id})
         for j in extra:
             part.append({"action_id": coll[0]["action_id"], "usager_id": j.usager_id})
         common = ["action_id", "structure_id", "poste_id"]
-        tail = ["type_action", "thematique", "initiative", "partenaires", "financements",
-                "objectifs", "communication", "nb_participants_non_accompagnes"]
+        tail = [
+            "type_action",
+            "thematique",
+            "initiative",
+            "partenaires",
+            "financements",
+            "objectifs",
+            "communication",
+            "nb_participants_non_accompagnes",
+        ]
         self._csv(folder, "actions_ponctuelles", common + ["date_action"] + tail, ponct)
-        self._csv(folder, "actions_collectives",
-                  common + ["date_debut", "date_fin"] + tail + ["dispositif_projet", "porteur"],
-                  coll)
+        self._csv(
+            folder,
+            "actions_collectives",
+            common + ["date_debut", "date_fin"] + tail + ["dispositif_projet", "porteur"],
+            coll,
+        )
         seen = set()
-        part = [p for p in part if not ((p["action_id"], p["usager_id"]) in seen
-                                        or seen.add((p["action_id"], p["usager_id"])))]
+        part = [
+            p
+            for p in part
+            if not (
+                (p["action_id"], p["usager_id"]) in seen
+                or seen.add((p["action_id"], p["usager_id"]))
+            )
+        ]
         self._csv(folder, "actions_participants", ["action_id", "usager_id"], part)
 
-    def _csv(self, folder: Path, name: str, columns: list[str], rows: list[dict],
-             prefix: str = "") -> None:
+    def _csv(
+        self, folder: Path, name: str, columns: list[str], rows: list[dict], prefix: str = ""
+    ) -> None:
         with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh, delimiter=";", lineterminator="\n")
             w.writerow(columns)
@@ -898,14 +1193,20 @@ def write_demo(root: Path, seed: int = SEED) -> list[Path]:
     y2122 = g.year_2122()
     y2021 = g.year_2021(y2122)
     history: dict[str, list[dict]] = {}
-    sits_2021 = g.situations(y2021["alses"][TERR[0]][:0] + [
-        j for t in TERR for j in y2021["alses"][t]] + y2021["autres"], 2020, history)
-    continuing = {j.usager_id for t in TERR for j in y2122["alses"][t]
-                  if getattr(j, "continuing", False)}
+    sits_2021 = g.situations(
+        y2021["alses"][TERR[0]][:0]
+        + [j for t in TERR for j in y2021["alses"][t]]
+        + y2021["autres"],
+        2020,
+        history,
+    )
+    continuing = {
+        j.usager_id for t in TERR for j in y2122["alses"][t] if getattr(j, "continuing", False)
+    }
     carried = [s for s in sits_2021 if s["usager_id"] in continuing]
     sits_2122 = g.situations(
-        [j for t in TERR for j in y2122["alses"][t]] + y2122["autres"], 2021,
-        {"__all__": carried})
+        [j for t in TERR for j in y2122["alses"][t]] + y2122["autres"], 2021, {"__all__": carried}
+    )
     g.write_year(root, "2020-2021", y2021, sits_2021)
     g.write_year(root, "2021-2022", y2122, sits_2122)
     return [root / y for y in YEARS]

@@ -47,9 +47,7 @@ def allocate(
     for terr, d in denominators.items():
         if terr != balance:
             out[terr] = largest_remainder(by_territory.get(terr, nord), d)
-    out[balance] = {
-        k: target[k] - sum(out[t][k] for t in out if t != balance) for k in target
-    }
+    out[balance] = {k: target[k] - sum(out[t][k] for t in out if t != balance) for k in target}
     negative = {k: v for k, v in out[balance].items() if v < 0}
     if negative:
         raise ValueError(f"balancing territory {balance} would get negative counts: {negative}")

@@ -10,7 +10,13 @@ TERRITOIRES = ("CAM", "DOU", "VAL", "SAM", "VNE", "LIL", "FLA")
 
 #: The report's table "Nombre de jeunes" (ALSES, 2021-2022).
 JEUNES_ALSES_2122 = {
-    "CAM": 213, "DOU": 165, "VAL": 589, "SAM": 447, "VNE": 509, "LIL": 706, "FLA": 331,
+    "CAM": 213,
+    "DOU": 165,
+    "VAL": 589,
+    "SAM": 447,
+    "VNE": 509,
+    "LIL": 706,
+    "FLA": 331,
 }
 JEUNES_PS_2122 = 7261
 #: 2020-2021: plausible volumes (no published figure but the shares below).
@@ -21,8 +27,13 @@ JEUNES_PS_2021 = 6900
 #: Two posts change hands during the year (one plan-funded in VNE, one in LIL), which
 #: gives the report's 75 educators (33 plan) for 73 posts (32 plan).
 POSTES_ALSES = {
-    "CAM": (5, 5), "DOU": (12, 2), "VAL": (13, 7), "SAM": (10, 7), "VNE": (10, 7),
-    "LIL": (17, 4), "FLA": (6, 0),
+    "CAM": (5, 5),
+    "DOU": (12, 2),
+    "VAL": (13, 7),
+    "SAM": (10, 7),
+    "VNE": (10, 7),
+    "LIL": (17, 4),
+    "FLA": (6, 0),
 }
 #: Posts held by two educators in turn: (territory, plan-funded).
 RELAIS = (("VNE", True), ("LIL", False))
@@ -32,8 +43,12 @@ POSTES_EDUC = {"CAM": 8, "DOU": 10, "VAL": 18, "SAM": 14, "VNE": 16, "LIL": 26, 
 # --- chapter 1 -----------------------------------------------------------------------
 SEXE = {
     "NORD": {"F": 44, "M": 56},
-    "CAM": {"F": 48, "M": 52}, "VAL": {"F": 47, "M": 53}, "FLA": {"F": 49, "M": 51},
-    "DOU": {"F": 40, "M": 60}, "VNE": {"F": 41, "M": 59}, "LIL": {"F": 44, "M": 56},
+    "CAM": {"F": 48, "M": 52},
+    "VAL": {"F": 47, "M": 53},
+    "FLA": {"F": 49, "M": 51},
+    "DOU": {"F": 40, "M": 60},
+    "VNE": {"F": 41, "M": 59},
+    "LIL": {"F": 44, "M": 56},
     "balance": "SAM",
     "PS": {"F": 41, "M": 59},
 }
@@ -41,20 +56,48 @@ SEXE_2021 = {"F": 42, "M": 58}
 
 AGE = {"10": 2, "11": 18, "12": 23, "13": 25, "14": 21, "15": 8, "16": 2, "17": 0.5, "18": 0.5}
 AGE_2021 = {
-    "10": 1.5, "11": 14.44, "12": 16.56, "13": 21, "14": 27, "15": 14, "16": 4, "17": 1,
+    "10": 1.5,
+    "11": 14.44,
+    "12": 16.56,
+    "13": 21,
+    "14": 27,
+    "15": 14,
+    "16": 4,
+    "17": 1,
     "18": 0.5,
 }
 AGE_AUTRES = {
-    "9": 1, "11": 4, "12": 7, "13": 10, "14": 12, "15": 13, "16": 13, "17": 11, "18": 9,
-    "19": 7, "20": 5, "21": 4, "22": 2, "23": 1, "24": 1,
+    "9": 1,
+    "11": 4,
+    "12": 7,
+    "13": 10,
+    "14": 12,
+    "15": 13,
+    "16": 13,
+    "17": 11,
+    "18": 9,
+    "19": 7,
+    "20": 5,
+    "21": 4,
+    "22": 2,
+    "23": 1,
+    "24": 1,
 }
 
 _CLASSE_C3_HAUT = {
-    "C6": 16, "C5": 21, "C4": 21, "C3": 32, "SEGPA": 6, "ULIS_UPE2A": 2, "AUTRE": 2,
+    "C6": 16,
+    "C5": 21,
+    "C4": 21,
+    "C3": 32,
+    "SEGPA": 6,
+    "ULIS_UPE2A": 2,
+    "AUTRE": 2,
 }
 CLASSE = {
     "NORD": {"C6": 18, "C5": 22, "C4": 22, "C3": 28, "SEGPA": 6, "ULIS_UPE2A": 2, "AUTRE": 2},
-    "VAL": _CLASSE_C3_HAUT, "VNE": _CLASSE_C3_HAUT, "FLA": _CLASSE_C3_HAUT,
+    "VAL": _CLASSE_C3_HAUT,
+    "VNE": _CLASSE_C3_HAUT,
+    "FLA": _CLASSE_C3_HAUT,
     "CAM": _CLASSE_C3_HAUT,
     "DOU": {"C6": 22, "C5": 24, "C4": 24, "C3": 17, "SEGPA": 6, "ULIS_UPE2A": 5, "AUTRE": 2},
     "SAM": {"C6": 20, "C5": 24, "C4": 24, "C3": 24, "SEGPA": 5, "ULIS_UPE2A": 1, "AUTRE": 2},
@@ -62,7 +105,12 @@ CLASSE = {
 }
 SCOLARITE_ALSES = {"COLLEGE": 97, "LYCEE": 1.5, "PRIMAIRE": 0.5, "FORMATION": 0.5, "NON_SCO": 0.5}
 SCOLARITE_AUTRES = {
-    "COLLEGE": 30, "LYCEE": 25, "PRIMAIRE": 3, "FORMATION": 15, "SUP": 2, "NON_SCO": 25,
+    "COLLEGE": 30,
+    "LYCEE": 25,
+    "PRIMAIRE": 3,
+    "FORMATION": 15,
+    "SUP": 2,
+    "NON_SCO": 25,
 }
 HEBERGEMENT = {"PARENTS": 88, "TIERS": 4, "ACCUEIL": 3, "FOYER": 3, "AUTRE": 2}
 ANCIENNETE = {0: 55, 1: 28, 2: 12, 3: 5}
@@ -71,21 +119,33 @@ ANCIENNETE = {0: 55, 1: 28, 2: 12, 3: 5}
 MESURE_CONNUE = 15.3  # percent of all jeunes accompagnés (ALSES)
 MESURE_CONNUE_AUTRES = 18
 MESURE_PATTERNS = {
-    "ASE": ("ASE",), "ASE_SOIN": ("ASE", "MEDPSY"), "PJJ": ("PJJ",), "SOIN": ("MEDPSY",),
-    "MDPH": ("MDPH",), "AUTRE": ("AUTRE",),
+    "ASE": ("ASE",),
+    "ASE_SOIN": ("ASE", "MEDPSY"),
+    "PJJ": ("PJJ",),
+    "SOIN": ("MEDPSY",),
+    "MDPH": ("MDPH",),
+    "AUTRE": ("AUTRE",),
 }
 _MESURE_ASE_HAUT = {"ASE": 58, "ASE_SOIN": 8, "PJJ": 7, "SOIN": 13, "MDPH": 8, "AUTRE": 6}
 _MESURE_SOIN_HAUT = {"ASE": 40, "ASE_SOIN": 8, "PJJ": 9, "SOIN": 27, "MDPH": 9, "AUTRE": 7}
 MESURE = {
     "NORD": {"ASE": 52, "ASE_SOIN": 8, "PJJ": 8, "SOIN": 17, "MDPH": 8, "AUTRE": 7},
-    "FLA": _MESURE_ASE_HAUT, "DOU": _MESURE_ASE_HAUT, "SAM": _MESURE_ASE_HAUT,
-    "VAL": _MESURE_ASE_HAUT, "CAM": _MESURE_SOIN_HAUT, "LIL": _MESURE_SOIN_HAUT,
+    "FLA": _MESURE_ASE_HAUT,
+    "DOU": _MESURE_ASE_HAUT,
+    "SAM": _MESURE_ASE_HAUT,
+    "VAL": _MESURE_ASE_HAUT,
+    "CAM": _MESURE_SOIN_HAUT,
+    "LIL": _MESURE_SOIN_HAUT,
     "balance": "VNE",
 }
 AIDE_CONNUE = 60
 AIDE_PATTERNS = {
-    "FSC": ("FSC",), "FSC_BOURSE": ("FSC", "BOURSE"), "BOURSE": ("BOURSE",), "CAF": ("CAF",),
-    "CCAS": ("CCAS",), "AUTRE": ("AUTRE",),
+    "FSC": ("FSC",),
+    "FSC_BOURSE": ("FSC", "BOURSE"),
+    "BOURSE": ("BOURSE",),
+    "CAF": ("CAF",),
+    "CCAS": ("CCAS",),
+    "AUTRE": ("AUTRE",),
 }
 AIDE = {"FSC": 50, "FSC_BOURSE": 20, "BOURSE": 15, "CAF": 8, "CCAS": 5, "AUTRE": 2}
 
@@ -93,7 +153,8 @@ AIDE = {"FSC": 50, "FSC_BOURSE": 20, "BOURSE": 15, "CAF": 8, "CCAS": 5, "AUTRE":
 _CONFIG_CLASSIQUE = {"COUPLE": 54, "MONOPARENTALE": 28, "RECOMPOSEE": 8, "SEPARES": 10}
 CONFIGURATION = {
     "NORD": {"COUPLE": 44, "MONOPARENTALE": 33, "RECOMPOSEE": 11, "SEPARES": 12},
-    "CAM": _CONFIG_CLASSIQUE, "FLA": _CONFIG_CLASSIQUE,
+    "CAM": _CONFIG_CLASSIQUE,
+    "FLA": _CONFIG_CLASSIQUE,
     "DOU": {"COUPLE": 30, "MONOPARENTALE": 36, "RECOMPOSEE": 12, "SEPARES": 22},
     "VAL": {"COUPLE": 42, "MONOPARENTALE": 35, "RECOMPOSEE": 11, "SEPARES": 12},
     "SAM": {"COUPLE": 42, "MONOPARENTALE": 34, "RECOMPOSEE": 12, "SEPARES": 12},
@@ -102,16 +163,37 @@ CONFIGURATION = {
     "PS": {"COUPLE": 43, "MONOPARENTALE": 41, "RECOMPOSEE": 8, "SEPARES": 8},
 }
 RESSOURCE_PATTERNS = {
-    "SALAIRE": ("SALAIRE",), "SALAIRE_PREST": ("SALAIRE", "PRESTATIONS"), "RSA": ("RSA",),
-    "RSA_PREST": ("RSA", "PRESTATIONS"), "CHOMAGE": ("CHOMAGE",), "AAH": ("AAH",),
-    "SANS": ("SANS",), "AUTRE": ("AUTRE",),
+    "SALAIRE": ("SALAIRE",),
+    "SALAIRE_PREST": ("SALAIRE", "PRESTATIONS"),
+    "RSA": ("RSA",),
+    "RSA_PREST": ("RSA", "PRESTATIONS"),
+    "CHOMAGE": ("CHOMAGE",),
+    "AAH": ("AAH",),
+    "SANS": ("SANS",),
+    "AUTRE": ("AUTRE",),
 }
 RESSOURCE = {
-    "NORD": {"SALAIRE": 53, "SALAIRE_PREST": 2, "RSA": 24, "RSA_PREST": 2, "CHOMAGE": 9,
-             "AAH": 5, "SANS": 3, "AUTRE": 2},
+    "NORD": {
+        "SALAIRE": 53,
+        "SALAIRE_PREST": 2,
+        "RSA": 24,
+        "RSA_PREST": 2,
+        "CHOMAGE": 9,
+        "AAH": 5,
+        "SANS": 3,
+        "AUTRE": 2,
+    },
     "balance": "LIL",
-    "PS": {"SALAIRE": 50, "SALAIRE_PREST": 2, "RSA": 26, "RSA_PREST": 2, "CHOMAGE": 10,
-           "AAH": 5, "SANS": 3, "AUTRE": 2},
+    "PS": {
+        "SALAIRE": 50,
+        "SALAIRE_PREST": 2,
+        "RSA": 26,
+        "RSA_PREST": 2,
+        "CHOMAGE": 10,
+        "AAH": 5,
+        "SANS": 3,
+        "AUTRE": 2,
+    },
 }
 
 # --- chapter 3: origin and demand (jeunes) --------------------------------------------
@@ -119,8 +201,12 @@ _PART_HAUT = {"PUBLICS": 26, "PARTENAIRES": 42, "PROFESSIONNELS_PS": 32}
 _PART_BAS = {"PUBLICS": 33, "PARTENAIRES": 33, "PROFESSIONNELS_PS": 34}
 ORIGINE_GROUPE = {
     "NORD": {"PUBLICS": 29, "PARTENAIRES": 38, "PROFESSIONNELS_PS": 33},
-    "DOU": _PART_HAUT, "SAM": _PART_HAUT, "VNE": _PART_HAUT, "FLA": _PART_HAUT,
-    "VAL": _PART_BAS, "CAM": _PART_BAS,
+    "DOU": _PART_HAUT,
+    "SAM": _PART_HAUT,
+    "VNE": _PART_HAUT,
+    "FLA": _PART_HAUT,
+    "VAL": _PART_BAS,
+    "CAM": _PART_BAS,
     "balance": "LIL",
     "PS": {"PUBLICS": 36, "PARTENAIRES": 34, "PROFESSIONNELS_PS": 30},
 }
@@ -128,9 +214,12 @@ _PUB_JEUNE_HAUT = {"PUB_JEUNE": 70, "PUB_FAMILLE": 18, "PUB_AMIS": 12}
 _PUB_FAMILLE_HAUT = {"PUB_JEUNE": 50, "PUB_FAMILLE": 36, "PUB_AMIS": 14}
 ORIGINE_PUBLICS = {
     "NORD": {"PUB_JEUNE": 57, "PUB_FAMILLE": 28, "PUB_AMIS": 15},
-    "CAM": _PUB_JEUNE_HAUT, "VAL": _PUB_JEUNE_HAUT, "VNE": _PUB_JEUNE_HAUT,
+    "CAM": _PUB_JEUNE_HAUT,
+    "VAL": _PUB_JEUNE_HAUT,
+    "VNE": _PUB_JEUNE_HAUT,
     "DOU": {"PUB_JEUNE": 30, "PUB_FAMILLE": 60, "PUB_AMIS": 10},
-    "LIL": _PUB_FAMILLE_HAUT, "SAM": _PUB_FAMILLE_HAUT,
+    "LIL": _PUB_FAMILLE_HAUT,
+    "SAM": _PUB_FAMILLE_HAUT,
     "balance": "FLA",
     "PS": {"PUB_JEUNE": 42, "PUB_FAMILLE": 36, "PUB_AMIS": 22},
 }
@@ -167,8 +256,20 @@ ORIGINE_PROFESSIONNELS = {
     "balance": "FLA",
     "PS": dict(zip(_PRO, (33, 48, 7, 7, 5), strict=True)),
 }
-_THEMES = ("SCOL", "PARLER", "LOISIRS", "LOI", "FAMILLE", "SANTE", "MOBILITE", "EMPLOI",
-           "LOGEMENT", "DROITS", "RISQUES", "AUTRE")
+_THEMES = (
+    "SCOL",
+    "PARLER",
+    "LOISIRS",
+    "LOI",
+    "FAMILLE",
+    "SANTE",
+    "MOBILITE",
+    "EMPLOI",
+    "LOGEMENT",
+    "DROITS",
+    "RISQUES",
+    "AUTRE",
+)
 DEMANDE_PRINCIPALE = {
     "NORD": dict(zip(_THEMES, (51.6, 14, 8, 6.4, 3.8, 2, 1, 2, 1, 2, 4, 4.2), strict=True)),
     "DOU": dict(zip(_THEMES, (45, 10, 16, 9, 4, 2, 1, 2, 1, 2, 4, 4), strict=True)),
@@ -182,7 +283,9 @@ DEMANDE_SCOLARITE = {
     "VAL": dict(zip(_SCO, (36, 12, 34, 6, 12), strict=True)),
     "VNE": dict(zip(_SCO, (24, 20, 16, 26, 14), strict=True)),
     "LIL": dict(zip(_SCO, (24, 32, 18, 8, 18), strict=True)),
-    "DOU": _SCO_RELATION, "CAM": _SCO_RELATION, "SAM": _SCO_RELATION,
+    "DOU": _SCO_RELATION,
+    "CAM": _SCO_RELATION,
+    "SAM": _SCO_RELATION,
     "balance": "FLA",
 }
 
@@ -199,8 +302,21 @@ LIEU = {
 }
 LIEU_AUTRES = dict(zip(_LIEUX, (5, 55, 8, 17, 10, 5), strict=True))
 
-_OBJ = ("SCOL_ASSIDUITE", "SCOL_APPRENTISSAGE", "PARLER", "FAMILLE", "LOISIRS", "LOI",
-        "SANTE", "MOBILITE", "EMPLOI", "LOGEMENT", "DROITS", "RISQUES", "AUTRE")
+_OBJ = (
+    "SCOL_ASSIDUITE",
+    "SCOL_APPRENTISSAGE",
+    "PARLER",
+    "FAMILLE",
+    "LOISIRS",
+    "LOI",
+    "SANTE",
+    "MOBILITE",
+    "EMPLOI",
+    "LOGEMENT",
+    "DROITS",
+    "RISQUES",
+    "AUTRE",
+)
 #: Primary objective of each intervention; a share of SCOL_ASSIDUITE interventions also
 #: work on SCOL_APPRENTISSAGE (same theme: theme shares are untouched).
 OBJECTIF = {
@@ -222,8 +338,11 @@ MOBILISATION = {
 }
 MOBILISATION_AUTRES = {"J": 45, "F": 8, "P": 25, "D": 10, "FP": 2, "N": 10}
 MEMBRE_PATTERNS = {
-    "MERE": ("MERE",), "MERE_PERE": ("MERE", "PERE"), "PERE": ("PERE",),
-    "FRATRIE": ("FRATRIE",), "AUTRE": ("AUTRE",),
+    "MERE": ("MERE",),
+    "MERE_PERE": ("MERE", "PERE"),
+    "PERE": ("PERE",),
+    "FRATRIE": ("FRATRIE",),
+    "AUTRE": ("AUTRE",),
 }
 MEMBRE = {
     "NORD": {"MERE": 50, "MERE_PERE": 15, "PERE": 15, "FRATRIE": 10, "AUTRE": 10},
@@ -234,32 +353,67 @@ MEMBRE = {
 INTERVENTIONS_ALSES_OBJ_FAMILLE = 4000
 INTERVENTIONS_AUTRES_OBJ_FAMILLE = 8000
 OBJFAM_PATTERNS = {
-    "E": ("ECOUTE",), "P": ("PARENTALITE",), "EP": ("ECOUTE", "PARENTALITE"),
-    "MED": ("MEDIATION",), "VIF": ("VIF",), "DROITS": ("DROITS",), "AUTRE": ("AUTRE",),
+    "E": ("ECOUTE",),
+    "P": ("PARENTALITE",),
+    "EP": ("ECOUTE", "PARENTALITE"),
+    "MED": ("MEDIATION",),
+    "VIF": ("VIF",),
+    "DROITS": ("DROITS",),
+    "AUTRE": ("AUTRE",),
 }
 _OBJFAM_VIF_MED = {"E": 33, "P": 20, "EP": 30, "MED": 8, "VIF": 6, "DROITS": 2, "AUTRE": 1}
 _OBJFAM_MED = {"E": 35, "P": 22, "EP": 30, "MED": 8, "VIF": 2, "DROITS": 2, "AUTRE": 1}
 OBJECTIF_FAMILLE = {
-    "NORD_COUNTS": {"E": 1352, "P": 804, "EP": 1320, "MED": 240, "VIF": 160, "DROITS": 80,
-                    "AUTRE": 44},
-    "VAL": _OBJFAM_VIF_MED, "VNE": _OBJFAM_VIF_MED, "DOU": _OBJFAM_MED, "CAM": _OBJFAM_MED,
+    "NORD_COUNTS": {
+        "E": 1352,
+        "P": 804,
+        "EP": 1320,
+        "MED": 240,
+        "VIF": 160,
+        "DROITS": 80,
+        "AUTRE": 44,
+    },
+    "VAL": _OBJFAM_VIF_MED,
+    "VNE": _OBJFAM_VIF_MED,
+    "DOU": _OBJFAM_MED,
+    "CAM": _OBJFAM_MED,
     "balance": "LIL",
 }
 OBJECTIF_FAMILLE_AUTRES_COUNTS = {
-    "E": 1120, "EP": 288, "P": 228, "MED": 1800, "VIF": 1200, "DROITS": 2400, "AUTRE": 964,
+    "E": 1120,
+    "EP": 288,
+    "P": 228,
+    "MED": 1800,
+    "VIF": 1200,
+    "DROITS": 2400,
+    "AUTRE": 964,
 }
 
 #: Partner mobilisations: share on the territory of the intervening post.
 SUR_TERRITOIRE = {
-    "NORD": 82, "CAM": 90, "SAM": 88, "VNE": 88, "LIL": 86, "VAL": 76, "DOU": 76,
+    "NORD": 82,
+    "CAM": 90,
+    "SAM": 88,
+    "VNE": 88,
+    "LIL": 86,
+    "VAL": 76,
+    "DOU": 76,
     "balance": "FLA",
 }
 SUR_TERRITOIRE_PS = 71
 SECOND_PARTENAIRE = 0.3
 #: Type of partner among the mobilisations on the territory (ALSES); others: by chance.
 PARTENAIRE_TYPE_SUR = {
-    "ETAB": 65 * 0.85, "CENTRE_SOCIAL": 65 * 0.05, "MISSION_LOCALE": 65 * 0.03,
-    "MAIRIE": 65 * 0.03, "SPORT_CULTURE": 65 * 0.02, "EMPLOI": 65 * 0.02,
-    "SSD": 27 * 0.68, "ASE": 27 * 0.15, "PJJ": 27 * 0.07, "SOINS": 27 * 0.07,
-    "CHRS": 27 * 0.03, "AUTRE": 8,
+    "ETAB": 65 * 0.85,
+    "CENTRE_SOCIAL": 65 * 0.05,
+    "MISSION_LOCALE": 65 * 0.03,
+    "MAIRIE": 65 * 0.03,
+    "SPORT_CULTURE": 65 * 0.02,
+    "EMPLOI": 65 * 0.02,
+    "SSD": 27 * 0.68,
+    "ASE": 27 * 0.15,
+    "PJJ": 27 * 0.07,
+    "SOINS": 27 * 0.07,
+    "CHRS": 27 * 0.03,
+    "AUTRE": 8,
 }

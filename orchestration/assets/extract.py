@@ -1,6 +1,5 @@
 """Extraction: one BDC drop (one school year) → the `raw` tables, with row accounting."""
 
-
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
