@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 
 from alses.demo.generator import write_demo
+from alses.extract import load_drop
+from alses.settings import ROOT
 
 START, END = pd.Timestamp("2021-09-01"), pd.Timestamp("2022-08-31")
 
@@ -29,9 +31,14 @@ def dates(s: pd.Series) -> pd.Series:
 
 
 @pytest.fixture(scope="module")
-def drop(tmp_path_factory):
+def root(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo")
     write_demo(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def drop(root):
     d = root / "2021-2022"
     return {
         name: pd.read_csv(d / f"{name}.csv", sep=";", dtype=str, keep_default_na=False)
@@ -82,3 +89,22 @@ def test_postes_educateurs_colleges(drop):
     a = a[(dates(a.date_debut) <= END) & (dates(a.date_fin).isna() | (dates(a.date_fin) >= START))]
     assert a.educateur_id.nunique() == 75
     assert a[norm(a.plan_pauvrete) == "oui"].educateur_id.nunique() == 33
+
+
+def test_demo_drops_load_without_rejection(root, tmp_path):
+    import duckdb
+
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        for annee in ("2020-2021", "2021-2022"):
+            loads = load_drop(con, root / annee, ROOT / "seeds" / "nomenclatures.csv")
+            assert all(tl.lues == tl.chargees > 0 for tl in loads), annee
+        assert con.execute("select count(*) from raw.quarantaine").fetchone()[0] == 0
+        # the same jeune keeps the same usager_id, sexe and date of birth across drops
+        same = con.execute(
+            "select count(*), count(*) filter (where bdc_norm(a.sexe) = bdc_norm(b.sexe) "
+            "and bdc_date(a.date_naissance) = bdc_date(b.date_naissance)) "
+            "from raw.usagers a join raw.usagers b "
+            "on a.usager_id = b.usager_id and a.annee_scolaire = '2020-2021' "
+            "and b.annee_scolaire = '2021-2022'"
+        ).fetchone()
+        assert same[0] > 400 and same[0] == same[1]
