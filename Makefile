@@ -4,7 +4,7 @@ PY := .venv/bin/python
 export DAGSTER_HOME := $(CURDIR)/.dagster
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test dev lint fix demo clean
+.PHONY: run test dev lint fix demo bench clean
 
 .venv/.installed: pyproject.toml constraints.txt
 	python3 -m venv .venv
@@ -38,3 +38,6 @@ demo: .venv/.installed
 
 clean:
 	rm -rf warehouse outputs target logs .dagster
+
+bench: .venv/.installed
+	$(PY) -m alses.bench --scale $${SCALE:-10}
