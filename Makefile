@@ -12,26 +12,34 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 	.venv/bin/pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
 
+# dbt's manifest: the Dagster definitions read it (dagster dev parses by itself).
+DBT_SOURCES := $(shell find models seeds dbt_project/macros -type f) dbt_project.yml
+target/manifest.json: .venv/.installed $(DBT_SOURCES)
+	ALSES_WAREHOUSE_PATH=:memory: .venv/bin/dbt parse --quiet --profiles-dir dbt_project --project-dir .
+
 $(DAGSTER_HOME):
 	mkdir -p $@ && touch $@/dagster.yaml
 
-run: .venv/.installed | $(DAGSTER_HOME)
+run: .venv/.installed target/manifest.json | $(DAGSTER_HOME)
 	$(PY) -m orchestration.run
 
-test: .venv/.installed | $(DAGSTER_HOME)
+test: .venv/.installed target/manifest.json | $(DAGSTER_HOME)
 	.venv/bin/ruff check alses orchestration tests
+	ALSES_WAREHOUSE_PATH=:memory: .venv/bin/sqlfluff lint models
 	$(PY) -m pytest -q
 
-dev: .venv/.installed | $(DAGSTER_HOME)
+dev: .venv/.installed target/manifest.json | $(DAGSTER_HOME)
 	.venv/bin/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
 lint: .venv/.installed
 	.venv/bin/ruff check alses orchestration tests
 	.venv/bin/ruff format --check alses orchestration tests
+	ALSES_WAREHOUSE_PATH=:memory: .venv/bin/sqlfluff lint models
 
 fix: .venv/.installed
 	.venv/bin/ruff check --fix alses orchestration tests
 	.venv/bin/ruff format alses orchestration tests
+	ALSES_WAREHOUSE_PATH=:memory: .venv/bin/sqlfluff fix models
 
 demo: .venv/.installed
 	$(PY) -m alses.demo.generator $${ALSES_BDC_DIR:-data/bdc}

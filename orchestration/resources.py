@@ -1,11 +1,21 @@
-from __future__ import annotations
+import sys
+from pathlib import Path
 
+from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from alses.settings import settings
+from orchestration.project import dbt_project
 
 
 def warehouse() -> DuckDBResource:
     path = settings().warehouse
     path.parent.mkdir(parents=True, exist_ok=True)
     return DuckDBResource(database=str(path))
+
+
+def dbt() -> DbtCliResource:
+    # The dbt of this interpreter's environment, whether or not .venv/bin is on PATH.
+    return DbtCliResource(
+        project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
+    )

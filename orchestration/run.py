@@ -27,14 +27,12 @@ def main() -> int:
     home = os.environ.setdefault("DAGSTER_HOME", str(ROOT / ".dagster"))
     os.makedirs(home, exist_ok=True)
     instance = dg.DagsterInstance.get()
-    job = defs.resolve_implicit_global_asset_job_def()
+    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    extraction = defs.resolve_job_def("extraction")
     for annee in years:
         print(f"Chargement de {cfg.bdc_dir / annee} …", flush=True)
-        result = job.execute_in_process(
-            partition_key=annee,
-            instance=instance,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        result = extraction.execute_in_process(
+            partition_key=annee, instance=instance, raise_on_error=False, run_config=quiet
         )
         if not result.success:
             for event in result.all_events:
@@ -46,6 +44,22 @@ def main() -> int:
                 message = error.message.strip().removeprefix("alses.reading.BdcFileError: ")
                 print(f"\nÉCHEC du chargement {annee} :\n{message}", file=sys.stderr)
             return 1
+    print("Transformation dbt (staging, intermédiaire, dimensions et faits) …", flush=True)
+    result = defs.resolve_job_def("transformation").execute_in_process(
+        instance=instance, raise_on_error=False, run_config=quiet
+    )
+    if not result.success:
+        failed = [
+            e.step_key or ""
+            for e in result.all_events
+            if e.event_type == dg.DagsterEventType.STEP_FAILURE
+        ]
+        print(
+            f"ÉCHEC de la transformation dbt ({', '.join(failed)}) : voir le journal "
+            "ci-dessus et target/run_results.json.",
+            file=sys.stderr,
+        )
+        return 1
     print_summary(cfg.warehouse)
     return 0
 
@@ -56,11 +70,18 @@ def print_summary(warehouse) -> None:
             "select annee_scolaire, table_bdc, lignes_lues, lignes_chargees, lignes_ecartees, "
             "valeurs_videes from raw.chargements order by annee_scolaire, table_bdc"
         ).fetchall()
+        accompagnes = con.execute(
+            "select annee_scolaire, perimetre, count(*) from core.fct_accompagnement "
+            "group by all order by 1, 2"
+        ).fetchall()
     print(
         f"\n{'année':<10} {'table':<22} {'lues':>8} {'chargées':>9} {'écartées':>9} {'vidées':>7}"
     )
     for annee, table, lues, chargees, ecartees, videes in rows:
         print(f"{annee:<10} {table:<22} {lues:>8} {chargees:>9} {ecartees:>9} {videes:>7}")
+    print("\nJeunes accompagnés (core.fct_accompagnement) :")
+    for annee, perimetre, n in accompagnes:
+        print(f"  {annee} {perimetre:<6} {n:>6}")
     print(f"\nEntrepôt : {warehouse}")
     print("Détail des rejets : table raw.quarantaine (fichier, ligne, colonne, motif).")
 

@@ -1,4 +1,4 @@
-"""Dagster: the definitions load, and the extraction materialises on a throwaway DuckDB."""
+"""Dagster: the definitions load, and every asset materialises on a throwaway DuckDB."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import duckdb
 from tests.bdc_fixture import write_drop
 
 
-def test_materialise_extraction(tmp_path, monkeypatch):
+def test_materialise_everything(tmp_path, monkeypatch):
     bdc = tmp_path / "bdc"
     write_drop(bdc)
     warehouse = tmp_path / "w.duckdb"
@@ -15,23 +15,48 @@ def test_materialise_extraction(tmp_path, monkeypatch):
     monkeypatch.setenv("ALSES_WAREHOUSE", str(warehouse))
     import dagster as dg
 
+    from orchestration.assets.dbt import dbt_models
     from orchestration.assets.extract import bdc_raw
+    from orchestration.resources import dbt
     from orchestration.resources import warehouse as warehouse_resource
 
-    result = dg.materialize(
-        [bdc_raw],
-        partition_key="2021-2022",
-        resources={"warehouse": warehouse_resource()},
-        instance=dg.DagsterInstance.ephemeral(),
+    instance = dg.DagsterInstance.ephemeral()
+    resources = {"warehouse": warehouse_resource(), "dbt": dbt()}
+    raw = dg.materialize(
+        [bdc_raw], partition_key="2021-2022", resources=resources, instance=instance
     )
-    assert result.success
-    checks = result.get_asset_check_evaluations()
+    assert raw.success
+    checks = raw.get_asset_check_evaluations()
     assert len(checks) == 11 and all(c.passed for c in checks)
+    models = dg.materialize(
+        [dbt_models],
+        resources=resources,
+        instance=instance,
+        selection=dg.AssetSelection.assets(dbt_models),
+    )
+    assert models.success
+    dbt_checks = models.get_asset_check_evaluations()
+    assert len(dbt_checks) > 100 and all(c.passed for c in dbt_checks)
+    keys = {e.asset_key.to_user_string() for e in models.get_asset_materialization_events()}
+    assert "core/fct_accompagnement" in keys
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute("select count(*) from raw.usagers").fetchone()[0] == 2
+        assert con.execute("select count(*) from core.fct_accompagnement").fetchone()[0] == 3
 
 
-def test_definitions_load():
+def test_lineage_runs_from_raw_to_facts():
     from orchestration.definitions import defs
 
-    assert defs.resolve_implicit_global_asset_job_def() is not None
+    graph = defs.resolve_asset_graph()
+    fct = next(k for k in graph.get_all_asset_keys() if k.path[-1] == "fct_accompagnement")
+    ancestors, frontier = set(), {fct}
+    while frontier:
+        key = frontier.pop()
+        for parent in graph.get(key).parent_keys:
+            if parent not in ancestors:
+                ancestors.add(parent)
+                frontier.add(parent)
+    assert {"raw/usagers", "raw/interventions", "raw/situations"} <= {
+        a.to_user_string() for a in ancestors
+    }
+    groups = {graph.get(k).group_name for k in graph.get_all_asset_keys()}
+    assert {"raw", "staging", "intermediate", "core", "seeds"} <= groups

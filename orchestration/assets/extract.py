@@ -10,6 +10,7 @@ from orchestration.partitions import annee_scolaire
 
 RAW_KEYS = {t.name: dg.AssetKey(["raw", t.name]) for t in TABLES}
 QUARANTAINE = dg.AssetKey(["raw", "quarantaine"])
+CHARGEMENTS = dg.AssetKey(["raw", "chargements"])
 
 
 @dg.multi_asset(
@@ -22,7 +23,12 @@ QUARANTAINE = dg.AssetKey(["raw", "quarantaine"])
             QUARANTAINE,
             group_name="raw",
             description="Lignes écartées et valeurs vidées, avec fichier, ligne, colonne et motif.",
-        )
+        ),
+        dg.AssetSpec(
+            CHARGEMENTS,
+            group_name="raw",
+            description="Par fichier : lignes lues, chargées, écartées, valeurs vidées.",
+        ),
     ],
     check_specs=[
         dg.AssetCheckSpec(
@@ -81,6 +87,7 @@ def bdc_raw(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
             passed=bool(lues == stored[tl.table] + ecartees and chargees == stored[tl.table]),
             metadata={"lues": lues, "chargees": stored[tl.table], "ecartees": ecartees},
         )
+    yield dg.MaterializeResult(asset_key=CHARGEMENTS, metadata={"fichiers": len(loads)})
     yield dg.MaterializeResult(
         asset_key=QUARANTAINE,
         metadata={"rejets": sum(tl.ecartees + tl.videes for tl in loads)},

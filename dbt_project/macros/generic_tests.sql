@@ -1,0 +1,47 @@
+{# The combination of `columns` is unique (a key of several columns). #}
+{% test unique_combination(model, columns) %}
+    select {{ columns | join(', ') }}, count(*) as occurrences
+    from {{ model }}
+    group by {{ columns | join(', ') }}
+    having count(*) > 1
+{% endtest %}
+
+{# Every non-null value of a coded column is a code of the nomenclature `field`. #}
+{% test in_nomenclature(model, column_name, field) %}
+    select '{{ model.identifier }}' as table_name, '{{ column_name }}' as column_name,
+        {{ column_name }} as valeur
+    from {{ model }}
+    where
+        {{ column_name }} is not null
+        and {{ column_name }} not in (
+            select code from {{ ref('nomenclatures') }} where field = '{{ field }}'
+        )
+{% endtest %}
+
+{#- Safety net behind extraction: every label of a raw column (each item when `multi`)
+    matches the nomenclature `field`. A failure lists table, column and value: a label
+    is never guessed. -#}
+{% test known_label(model, column_name, field, multi=false) %}
+    with valeurs as (
+        {% if multi %}
+        select trim({{ split_items(column_name) }}) as valeur
+        from {{ model }}
+        where {{ column_name }} is not null
+        {% else %}
+        select {{ column_name }} as valeur
+        from {{ model }}
+        where {{ column_name }} is not null
+        {% endif %}
+    )
+
+    select distinct '{{ model.identifier }}' as table_name, '{{ column_name }}' as column_name,
+        valeur
+    from valeurs
+    where
+        valeur <> ''
+        and {{ normalize_label('valeur') }} not in (
+            select {{ normalize_label('label') }}
+            from {{ ref('nomenclatures') }}
+            where field = '{{ field }}'
+        )
+{% endtest %}

@@ -1,0 +1,8 @@
+{{
+    bridge(
+        'stg_bdc__interventions',
+        ['annee_scolaire', 'intervention_id'],
+        'partenaires',
+        value_name='partenaire_id'
+    )
+}}

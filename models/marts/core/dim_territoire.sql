@@ -1,0 +1,14 @@
+with territoires as (
+    select * from {{ ref('territoires') }}
+),
+
+final as (
+    select
+        territoire_code,
+        territoire_libelle,
+        ordre,
+        territoire_code = 'NORD' as est_departement
+    from territoires
+)
+
+select * from final

@@ -1,0 +1,127 @@
+{#- One row per jeune accompagné, school year and scope (ALSES, PS), carrying the fiche
+    Usager of that year's drop and the reference situation. -#}
+with accompagnes as (
+    select * from {{ ref('int_jeunes_accompagnes_par_annee') }}
+),
+
+usagers as (
+    select * from {{ ref('stg_bdc__usagers') }}
+),
+
+reference as (
+    select * from {{ ref('int_situation_reference_par_annee') }}
+),
+
+mesures as (
+    select * from {{ ref('int_situations__mesures') }}
+),
+
+aides as (
+    select * from {{ ref('int_situations__aides_financieres') }}
+),
+
+ressources as (
+    select * from {{ ref('int_situations__ressources') }}
+),
+
+nomenclatures as (
+    select * from {{ ref('nomenclatures') }}
+),
+
+par_situation as (
+    select
+        reference.annee_scolaire,
+        reference.situation_id,
+        max(case when mesures.situation_id is not null then 1 else 0 end) = 1 as a_mesure,
+        max(case when aides.situation_id is not null then 1 else 0 end) = 1
+            as a_aide_financiere,
+        max(case when ressources.situation_id is not null then 1 else 0 end) = 1
+            as a_ressource,
+        max(case when ressources.ressource_code = 'SALAIRE' then 1 else 0 end) = 1
+            as a_salaire
+    from reference
+    left join mesures
+        on
+            reference.annee_scolaire = mesures.annee_scolaire
+            and reference.situation_id = mesures.situation_id
+    left join aides
+        on
+            reference.annee_scolaire = aides.annee_scolaire
+            and reference.situation_id = aides.situation_id
+    left join ressources
+        on
+            reference.annee_scolaire = ressources.annee_scolaire
+            and reference.situation_id = ressources.situation_id
+    group by reference.annee_scolaire, reference.situation_id
+),
+
+final as (
+    select
+        accompagnes.annee_scolaire,
+        accompagnes.jeune_key,
+        accompagnes.perimetre,
+        accompagnes.territoire_code,
+        accompagnes.nb_interventions,
+        usagers.sexe_code,
+        usagers.naissance_date is not null as a_date_naissance,
+        accompagnes.age_1er_janvier,
+        case
+            when accompagnes.age_1er_janvier < 10 then 'MOINS_10'
+            when accompagnes.age_1er_janvier > 25 then '26_PLUS'
+            else cast(accompagnes.age_1er_janvier as varchar)
+        end as age_modalite,
+        case
+            when accompagnes.age_1er_janvier < 10 then 'MOINS_10'
+            when accompagnes.age_1er_janvier <= 13 then '10_13'
+            when accompagnes.age_1er_janvier <= 15 then '14_15'
+            when accompagnes.age_1er_janvier <= 17 then '16_17'
+            when accompagnes.age_1er_janvier >= 18 then '18_PLUS'
+        end as classe_age,
+        usagers.debut_accompagnement_date is not null as a_debut_accompagnement,
+        case when accompagnes.anciennete_annees >= 0 then accompagnes.anciennete_annees end
+            as anciennete_annees,
+        case
+            when accompagnes.anciennete_annees = 0 then 'MOINS_1_AN'
+            when accompagnes.anciennete_annees = 1 then '1_AN'
+            when accompagnes.anciennete_annees = 2 then '2_ANS'
+            when accompagnes.anciennete_annees >= 3 then '3_ANS_PLUS'
+        end as anciennete_modalite,
+        usagers.origine_demande_code,
+        origines.groupe as origine_groupe,
+        origines.sous_groupe as origine_sous_groupe,
+        usagers.origine_fonction_etab_code,
+        usagers.demande_principale_code,
+        usagers.demande_scolarite_code,
+        reference.situation_id is not null as a_situation,
+        reference.situation_date,
+        reference.scolarite_code,
+        reference.college_uai,
+        reference.classe_code,
+        reference.hebergement_code,
+        reference.configuration_familiale_code,
+        reference.situation_professionnelle_code,
+        reference.diplome_code,
+        coalesce(par_situation.a_mesure, false) as a_mesure,
+        coalesce(par_situation.a_aide_financiere, false) as a_aide_financiere,
+        coalesce(par_situation.a_ressource, false) as a_ressource,
+        coalesce(par_situation.a_salaire, false) as a_salaire
+    from accompagnes
+    left join usagers
+        on
+            accompagnes.annee_scolaire = usagers.annee_scolaire
+            and accompagnes.jeune_key = usagers.jeune_key
+    left join nomenclatures as origines
+        on
+            origines.field = 'origine_demande'
+            and usagers.origine_demande_code = origines.code
+    left join reference
+        on
+            accompagnes.annee_scolaire = reference.annee_scolaire
+            and accompagnes.jeune_key = reference.jeune_key
+    left join par_situation
+        on
+            reference.annee_scolaire = par_situation.annee_scolaire
+            and reference.situation_id = par_situation.situation_id
+)
+
+select * from final
