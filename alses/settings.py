@@ -28,6 +28,16 @@ def settings() -> Settings:
     )
 
 
+#: The first line of the README the demo generator writes beside its drops.
+DEMO_MARKER = "# Données de démonstration — SYNTHÉTIQUES"
+
+
+def is_demo(bdc_dir: Path) -> bool:
+    """True when the drops under `bdc_dir` are the synthetic demo ones."""
+    readme = bdc_dir / "README.md"
+    return readme.is_file() and readme.read_text(encoding="utf-8").startswith(DEMO_MARKER)
+
+
 def school_year_folders(bdc_dir: Path) -> list[str]:
     """The drops found under `bdc_dir`: folders named like `2021-2022`."""
     from alses.contract import parse_school_year

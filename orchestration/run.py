@@ -74,6 +74,9 @@ def print_summary(warehouse) -> None:
             "select annee_scolaire, perimetre, count(*) from core.fct_accompagnement "
             "group by all order by 1, 2"
         ).fetchall()
+        statuts = con.execute(
+            "select statut, count(*) from marts.rapprochement_publication group by 1 order by 1"
+        ).fetchall()
     print(
         f"\n{'année':<10} {'table':<22} {'lues':>8} {'chargées':>9} {'écartées':>9} {'vidées':>7}"
     )
@@ -82,7 +85,10 @@ def print_summary(warehouse) -> None:
     print("\nJeunes accompagnés (core.fct_accompagnement) :")
     for annee, perimetre, n in accompagnes:
         print(f"  {annee} {perimetre:<6} {n:>6}")
+    print("\nRapprochement avec le rapport publié (marts.rapprochement_publication) :")
+    print("  " + ", ".join(f"{n} {statut}" for statut, n in statuts))
     print(f"\nEntrepôt : {warehouse}")
+    print("Indicateurs : select * from marts.indicateurs (voir README).")
     print("Détail des rejets : table raw.quarantaine (fichier, ligne, colonne, motif).")
 
 

@@ -36,7 +36,13 @@ def test_materialise_everything(tmp_path, monkeypatch):
     )
     assert models.success
     dbt_checks = models.get_asset_check_evaluations()
-    assert len(dbt_checks) > 100 and all(c.passed for c in dbt_checks)
+    failed = {c.check_name for c in dbt_checks if not c.passed}
+    # On data that is not the demo, the published figures are information: warnings.
+    assert len(dbt_checks) > 100
+    assert failed == {"assert_totaux_demo", "assert_chiffres_publies_conformes"}
+    assert all(
+        c.severity == dg.AssetCheckSeverity.WARN for c in dbt_checks if c.check_name in failed
+    )
     keys = {e.asset_key.to_user_string() for e in models.get_asset_materialization_events()}
     assert "core/fct_accompagnement" in keys
     with duckdb.connect(str(warehouse), read_only=True) as con:

@@ -23,6 +23,7 @@ from faker import Faker
 
 from alses.demo import targets as T
 from alses.demo.quotas import allocate, largest_remainder
+from alses.settings import DEMO_MARKER
 
 SEED = 2022
 YEARS = ("2020-2021", "2021-2022")
@@ -45,7 +46,7 @@ COMMUNES = {
     "LIL": ["Lille", "Villeneuve-d'Ascq"],
     "FLA": ["Dunkerque", "Hazebrouck", "Grande-Synthe"],
 }
-README = """# Données de démonstration — SYNTHÉTIQUES
+README = DEMO_MARKER + """
 
 Ces dossiers sont écrits par `python -m alses.demo.generator` (graine {seed}).
 **Aucune ligne ne décrit une personne réelle** : noms, adresses, dates et

@@ -8,7 +8,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from alses.settings import settings
+from alses.settings import is_demo, settings
 from orchestration.project import dbt_project
 
 
@@ -33,7 +33,11 @@ class AlsesTranslator(DagsterDbtTranslator):
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """Build every model, seed and test of the dbt project (all loaded school years)."""
-    os.environ["ALSES_WAREHOUSE_PATH"] = str(settings().warehouse)
+    cfg = settings()
+    os.environ["ALSES_WAREHOUSE_PATH"] = str(cfg.warehouse)
+    # On the demo drops every published figure must hold (error); on a real export a
+    # gap is information for the coordinators (warning). See tests/dbt/.
+    os.environ["ALSES_DEMO"] = "oui" if is_demo(cfg.bdc_dir) else "non"
     # One target folder, overwritten at each run, rather than one per run.
     target = dbt_project.project_dir / "target" / "dagster"
     yield from dbt.cli(["build"], context=context, target_path=target).stream()

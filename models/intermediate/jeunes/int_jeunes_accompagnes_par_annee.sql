@@ -46,6 +46,7 @@ final as (
         perimetres.jeune_key,
         perimetres.perimetre,
         structures.territoire_code,
+        usagers.structure_id,
         usagers.age_1er_janvier,
         usagers.anciennete_annees,
         perimetres.nb_interventions

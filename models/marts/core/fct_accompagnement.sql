@@ -61,6 +61,7 @@ final as (
         accompagnes.jeune_key,
         accompagnes.perimetre,
         accompagnes.territoire_code,
+        accompagnes.structure_id,
         accompagnes.nb_interventions,
         usagers.sexe_code,
         usagers.naissance_date is not null as a_date_naissance,

@@ -31,6 +31,7 @@ final as (
         interventions.intervention_id,
         interventions.jeune_key,
         interventions.poste_id,
+        interventions.structure_id,
         interventions.territoire_code,
         interventions.est_alses,
         interventions.intervention_date,

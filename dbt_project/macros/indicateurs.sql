@@ -1,0 +1,68 @@
+{#-
+  Building blocks of the indicator families. Each count is made at two levels: by
+  territory, and for the département (`NORD`), counted again over all rows so that
+  distinct counts stay distinct (an educator who moved territory counts once).
+  A family model is a union of `numerateur(...)` and `denominateur(...)` rows:
+  numerator rows carry a modality, denominator rows the modality '*' (the whole
+  indicator) or, for taux_renseignement, the field they belong to.
+-#}
+
+{#- The two levels of every count: (territory expression, extra group-by columns). -#}
+{% macro niveaux() -%}
+    {{ return([('territoire_code', ['territoire_code']), ("'NORD'", [])]) }}
+{%- endmacro %}
+
+{% macro numerateur(indicateur, relation, modalite, where='true', unit='count(*)') -%}
+    {% for territoire, colonnes in niveaux() %}
+        select
+            annee_scolaire,
+            perimetre,
+            {{ territoire }} as territoire_code,
+            '{{ indicateur }}' as indicateur,
+            cast({{ modalite }} as varchar) as modalite,
+            cast({{ unit }} as bigint) as numerateur,
+            cast(null as bigint) as denominateur
+        from {{ relation }}
+        where ({{ where }}) and {{ modalite }} is not null
+        group by {{ (['annee_scolaire', 'perimetre'] + colonnes + [modalite]) | join(', ') }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+{%- endmacro %}
+
+{% macro denominateur(indicateur, relation, where='true', unit='count(*)', modalite="'*'") -%}
+    {% for territoire, colonnes in niveaux() %}
+        select
+            annee_scolaire,
+            perimetre,
+            {{ territoire }} as territoire_code,
+            '{{ indicateur }}' as indicateur,
+            {{ modalite }} as modalite,
+            cast(null as bigint) as numerateur,
+            cast({{ unit }} as bigint) as denominateur
+        from {{ relation }}
+        where {{ where }}
+        group by {{ (['annee_scolaire', 'perimetre'] + colonnes) | join(', ') }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+{%- endmacro %}
+
+{# A distribution leaving "non renseigné" out of numerator and denominator. #}
+{% macro distribution(indicateur, relation, modalite, where='true', unit='count(*)') -%}
+    {{ numerateur(indicateur, relation, modalite, where, unit) }}
+    union all
+    {{ denominateur(indicateur, relation, where ~ ' and ' ~ modalite ~ ' is not null', unit) }}
+{%- endmacro %}
+
+{# Rows of a fact tagged by scope: every row is PS, rows with `est_alses` also ALSES. #}
+{% macro avec_perimetres(relation) -%}
+    select
+        facts.*,
+        perimetres.perimetre
+    from {{ relation }} as facts
+    inner join (
+        select 'ALSES' as perimetre
+        union all
+        select 'PS' as perimetre
+    ) as perimetres
+        on perimetres.perimetre = 'PS' or facts.est_alses
+{%- endmacro %}
