@@ -4,7 +4,7 @@ PY := .venv/bin/python
 export DAGSTER_HOME := $(CURDIR)/.dagster
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test dev lint fix demo bench clean
+.PHONY: run test dev lint fix demo bench clean chromium
 
 .venv/.installed: pyproject.toml constraints.txt
 	python3 -m venv .venv
@@ -23,7 +23,12 @@ $(DAGSTER_HOME):
 run: .venv/.installed target/manifest.json | $(DAGSTER_HOME)
 	$(PY) -m orchestration.run
 
-test: .venv/.installed target/manifest.json | $(DAGSTER_HOME)
+# Debian's Chromium and its driver, for the report's rendering tests (installs as root).
+chromium:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)
+
+test: .venv/.installed target/manifest.json chromium | $(DAGSTER_HOME)
 	.venv/bin/ruff check alses orchestration tests
 	ALSES_WAREHOUSE_PATH=:memory: .venv/bin/sqlfluff lint models
 	$(PY) -m pytest -q

@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 class Settings:
     bdc_dir: Path
     warehouse: Path
+    output_dir: Path
     nomenclatures: Path
 
 
@@ -24,6 +25,7 @@ def settings() -> Settings:
     return Settings(
         bdc_dir=path("ALSES_BDC_DIR", "data/bdc"),
         warehouse=path("ALSES_WAREHOUSE", "warehouse/alses.duckdb"),
+        output_dir=path("ALSES_OUTPUT_DIR", "outputs"),
         nomenclatures=ROOT / "seeds" / "nomenclatures.csv",
     )
 

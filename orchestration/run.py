@@ -60,7 +60,20 @@ def main() -> int:
             file=sys.stderr,
         )
         return 1
+    rapports = defs.resolve_job_def("rapport")
+    for annee in years:
+        print(f"Rapport {annee} …", flush=True)
+        result = rapports.execute_in_process(
+            partition_key=annee, instance=instance, raise_on_error=False, run_config=quiet
+        )
+        if not result.success:
+            print(f"ÉCHEC du rapport {annee} : voir le journal ci-dessus.", file=sys.stderr)
+            return 1
     print_summary(cfg.warehouse)
+    print("\nRapports :")
+    for annee in years:
+        for ext in ("html", "pdf"):
+            print(f"  {cfg.output_dir / f'rapport_alses_{annee}.{ext}'}")
     return 0
 
 

@@ -24,3 +24,19 @@ def load(con):
         return load_drop(con, drop, NOMENCLATURES)
 
     return _load
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory):
+    """The two demo drops loaded and the dbt project built on them (ALSES_DEMO=oui)."""
+    from alses.demo.generator import write_demo
+    from tests.test_dbt import dbt_build
+
+    tmp = tmp_path_factory.mktemp("demo_warehouse")
+    warehouse = tmp / "w.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        for drop in write_demo(tmp / "bdc"):
+            load_drop(con, drop, NOMENCLATURES)
+    result = dbt_build(warehouse, env={"ALSES_DEMO": "oui"})
+    assert result.returncode == 0, result.stdout[-4000:]
+    return warehouse

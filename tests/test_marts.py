@@ -9,22 +9,12 @@ import re
 import duckdb
 import pytest
 
-from alses.demo.generator import write_demo
-from alses.extract import load_drop
 from alses.settings import ROOT
-from tests.test_dbt import dbt_build
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("demo_marts")
-    warehouse = tmp / "w.duckdb"
-    with duckdb.connect(str(warehouse)) as con:
-        for drop in write_demo(tmp / "bdc"):
-            load_drop(con, drop, ROOT / "seeds" / "nomenclatures.csv")
-    result = dbt_build(warehouse, env={"ALSES_DEMO": "oui"})
-    assert result.returncode == 0, result.stdout[-4000:]
-    return warehouse
+def demo(demo_warehouse):
+    return demo_warehouse
 
 
 def test_every_comparable_published_figure_holds(demo):

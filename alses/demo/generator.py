@@ -46,7 +46,9 @@ COMMUNES = {
     "LIL": ["Lille", "Villeneuve-d'Ascq"],
     "FLA": ["Dunkerque", "Hazebrouck", "Grande-Synthe"],
 }
-README = DEMO_MARKER + """
+README = (
+    DEMO_MARKER
+    + """
 
 Ces dossiers sont écrits par `python -m alses.demo.generator` (graine {seed}).
 **Aucune ligne ne décrit une personne réelle** : noms, adresses, dates et
@@ -56,6 +58,7 @@ catalogue reproduisent les chiffres publiés du rapport ALSES 2021-2022
 
 Ne pas modifier à la main : le générateur réécrit ces fichiers.
 """
+)
 
 
 def _nomenclature_labels() -> dict[tuple[str, str], str]:

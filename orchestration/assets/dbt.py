@@ -40,4 +40,5 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     os.environ["ALSES_DEMO"] = "oui" if is_demo(cfg.bdc_dir) else "non"
     # One target folder, overwritten at each run, rather than one per run.
     target = dbt_project.project_dir / "target" / "dagster"
-    yield from dbt.cli(["build"], context=context, target_path=target).stream()
+    # --full-refresh: a seed whose columns changed is reloaded, not appended to.
+    yield from dbt.cli(["build", "--full-refresh"], context=context, target_path=target).stream()

@@ -85,6 +85,7 @@ final as (
         indicateurs.unite,
         indicateurs.alses_seulement = 'oui' as est_alses_seulement,
         indicateurs.ordre as indicateur_ordre,
+        indicateurs.definition,
         modalites.modalite,
         modalites.modalite_libelle,
         modalites.ordre as modalite_ordre

@@ -12,6 +12,7 @@ final as (
         unite,
         est_alses_seulement,
         indicateur_ordre,
+        definition,
         modalite,
         modalite_libelle,
         modalite_ordre

@@ -1,0 +1,38 @@
+"""The annual report of each school year, written from the marts (HTML and PDF)."""
+
+import dagster as dg
+from dagster_dbt import get_asset_key_for_model
+
+from alses.report.build import write_report
+from alses.settings import settings
+from orchestration.assets.dbt import dbt_models
+from orchestration.partitions import annee_scolaire
+
+MARTS = [
+    get_asset_key_for_model([dbt_models], name)
+    for name in (
+        "indicateurs",
+        "catalogue_indicateurs",
+        "rapprochement_publication",
+        "qualite_saisie",
+    )
+]
+
+
+@dg.asset(
+    key=["outputs", "rapport_alses"],
+    deps=MARTS,
+    partitions_def=annee_scolaire,
+    group_name="outputs",
+    description="Rapport annuel ALSES de l'année scolaire : HTML autonome et PDF.",
+)
+def rapport_alses(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    cfg = settings()
+    html_path, pdf_path = write_report(cfg.warehouse, context.partition_key, cfg.output_dir)
+    context.log.info(f"Rapport écrit : {html_path} et {pdf_path}")
+    return dg.MaterializeResult(
+        metadata={
+            "html": dg.MetadataValue.path(str(html_path)),
+            "pdf": dg.MetadataValue.path(str(pdf_path)),
+        }
+    )
