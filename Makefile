@@ -4,7 +4,7 @@ PY := .venv/bin/python
 export DAGSTER_HOME := $(CURDIR)/.dagster
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test dev lint fix demo bench clean chromium
+.PHONY: run test dev lint fix demo bench clean chromium sql docs backfill
 
 .venv/.installed: pyproject.toml constraints.txt
 	python3 -m venv .venv
@@ -33,6 +33,28 @@ test: .venv/.installed target/manifest.json chromium | $(DAGSTER_HOME)
 	ALSES_WAREHOUSE_PATH=:memory: .venv/bin/sqlfluff lint models
 	$(PY) -m pytest -q
 
+# Every school year found in ALSES_BDC_DIR, rebuilt and republished one after the other
+# (the same command as run; in the Dagster UI: job annee_complete, "Launch backfill").
+backfill: run
+
+# The analysts' published file, read-only, in DuckDB's own shell (PyPI duckdb-cli, kept
+# in its own venv: its version reads the file's storage version, see alses/publish.py).
+.venv-sql/bin/duckdb:
+	python3 -m venv .venv-sql
+	.venv-sql/bin/pip install -q duckdb-cli==1.5.6
+
+sql: .venv/.installed .venv-sql/bin/duckdb
+	@f=$$($(PY) -c 'from alses.settings import settings; print(settings().published)'); \
+	test -f "$$f" || { echo "Pas de fichier publié ($$f) : lancez d'abord make run."; exit 1; }; \
+	echo "Lecture seule de $$f — essayez : select * from marts.indicateurs limit 5;"; \
+	.venv-sql/bin/duckdb -readonly "$$f"
+
+# dbt docs (French descriptions of every mart column); open target/index.html.
+docs: .venv/.installed target/manifest.json
+	ALSES_WAREHOUSE_PATH=$$($(PY) -c 'from alses.settings import settings; print(settings().warehouse)') \
+	  .venv/bin/dbt docs generate --profiles-dir dbt_project --project-dir . --quiet
+	@echo "Documentation : ouvrez $(CURDIR)/target/index.html (ou : .venv/bin/dbt docs serve --profiles-dir dbt_project --host 127.0.0.1)"
+
 dev: .venv/.installed target/manifest.json | $(DAGSTER_HOME)
 	.venv/bin/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
@@ -50,7 +72,7 @@ demo: .venv/.installed
 	$(PY) -m alses.demo.generator $${ALSES_BDC_DIR:-data/bdc}
 
 clean:
-	rm -rf warehouse outputs target logs .dagster
+	rm -rf warehouse outputs target logs .dagster .venv-sql
 
 bench: .venv/.installed
 	$(PY) -m alses.bench --scale $${SCALE:-10}

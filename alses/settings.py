@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 class Settings:
     bdc_dir: Path
     warehouse: Path
+    published: Path
     output_dir: Path
     nomenclatures: Path
 
@@ -25,6 +26,9 @@ def settings() -> Settings:
     return Settings(
         bdc_dir=path("ALSES_BDC_DIR", "data/bdc"),
         warehouse=path("ALSES_WAREHOUSE", "warehouse/alses.duckdb"),
+        # Not `marts.duckdb`: DuckDB names the catalog after the file, and a catalog
+        # `marts` holding a schema `marts` makes `marts.indicateurs` ambiguous.
+        published=path("ALSES_PUBLISHED", "warehouse/alses_marts.duckdb"),
         output_dir=path("ALSES_OUTPUT_DIR", "outputs"),
         nomenclatures=ROOT / "seeds" / "nomenclatures.csv",
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -26,12 +27,17 @@ def main() -> int:
     # The run history stays inside the repository: a run never depends on ~.
     home = os.environ.setdefault("DAGSTER_HOME", str(ROOT / ".dagster"))
     os.makedirs(home, exist_ok=True)
+    Path(home, "dagster.yaml").touch()
     instance = dg.DagsterInstance.get()
     quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-    extraction = defs.resolve_job_def("extraction")
-    for annee in years:
-        print(f"Chargement de {cfg.bdc_dir / annee} …", flush=True)
-        result = extraction.execute_in_process(
+    job = defs.resolve_job_def("annee_complete")
+    for n, annee in enumerate(years, start=1):
+        print(
+            f"[{n}/{len(years)}] {annee} : chargement de {cfg.bdc_dir / annee}, modèles dbt, "
+            "rapport, publication …",
+            flush=True,
+        )
+        result = job.execute_in_process(
             partition_key=annee, instance=instance, raise_on_error=False, run_config=quiet
         )
         if not result.success:
@@ -42,34 +48,14 @@ def main() -> int:
                 while error.cause is not None:
                     error = error.cause
                 message = error.message.strip().removeprefix("alses.reading.BdcFileError: ")
-                print(f"\nÉCHEC du chargement {annee} :\n{message}", file=sys.stderr)
-            return 1
-    print("Transformation dbt (staging, intermédiaire, dimensions et faits) …", flush=True)
-    result = defs.resolve_job_def("transformation").execute_in_process(
-        instance=instance, raise_on_error=False, run_config=quiet
-    )
-    if not result.success:
-        failed = [
-            e.step_key or ""
-            for e in result.all_events
-            if e.event_type == dg.DagsterEventType.STEP_FAILURE
-        ]
-        print(
-            f"ÉCHEC de la transformation dbt ({', '.join(failed)}) : voir le journal "
-            "ci-dessus et target/run_results.json.",
-            file=sys.stderr,
-        )
-        return 1
-    rapports = defs.resolve_job_def("rapport")
-    for annee in years:
-        print(f"Rapport {annee} …", flush=True)
-        result = rapports.execute_in_process(
-            partition_key=annee, instance=instance, raise_on_error=False, run_config=quiet
-        )
-        if not result.success:
-            print(f"ÉCHEC du rapport {annee} : voir le journal ci-dessus.", file=sys.stderr)
+                print(
+                    f"\nÉCHEC {annee} à l'étape {event.step_key} :\n{message}\n"
+                    f"Le fichier publié {cfg.published} n'a pas été modifié.",
+                    file=sys.stderr,
+                )
             return 1
     print_summary(cfg.warehouse)
+    print(f"\nPublié pour les analystes (lecture seule) : {cfg.published} — make sql")
     print("\nRapports :")
     for annee in years:
         for ext in ("html", "pdf"):

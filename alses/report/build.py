@@ -4,11 +4,11 @@ sentences computed from the data (never typed in), then HTML and PDF."""
 from __future__ import annotations
 
 import html
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+import pandas as pd
 from markupsafe import Markup
 
 from alses.report import charts
@@ -135,7 +135,7 @@ def cell(row, champ: str) -> Markup:
 
 
 def _missing(v) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
+    return v is None or bool(pd.isna(v))
 
 
 @dataclass

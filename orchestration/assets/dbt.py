@@ -9,6 +9,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from alses.settings import is_demo, settings
+from orchestration.partitions import annee_scolaire
 from orchestration.project import dbt_project
 
 
@@ -30,9 +31,15 @@ class AlsesTranslator(DagsterDbtTranslator):
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     dagster_dbt_translator=AlsesTranslator(),
+    partitions_def=annee_scolaire,
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """Build every model, seed and test of the dbt project (all loaded school years)."""
+    """Build every model, seed and test of the dbt project.
+
+    Partitioned like the extraction so that one run loads, transforms, reports and
+    publishes a school year; the models join every year on annee_scolaire and are
+    rebuilt whole (seconds), so the partition only names the year that triggered it.
+    """
     cfg = settings()
     os.environ["ALSES_WAREHOUSE_PATH"] = str(cfg.warehouse)
     # On the demo drops every published figure must hold (error); on a real export a
@@ -41,4 +48,5 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     # One target folder, overwritten at each run, rather than one per run.
     target = dbt_project.project_dir / "target" / "dagster"
     # --full-refresh: a seed whose columns changed is reloaded, not appended to.
-    yield from dbt.cli(["build", "--full-refresh"], context=context, target_path=target).stream()
+    args = ["build", "--full-refresh", "--vars", f'{{"annee_scolaire": "{context.partition_key}"}}']
+    yield from dbt.cli(args, context=context, target_path=target).stream()

@@ -35,6 +35,7 @@ CHARGEMENTS = dg.AssetKey(["raw", "chargements"])
             "lignes_lues_egal_chargees_plus_ecartees",
             asset=key,
             description="Par fichier : lignes lues = lignes chargées + lignes écartées.",
+            blocking=True,
         )
         for key in RAW_KEYS.values()
     ],

@@ -8,4 +8,7 @@ select
     statut,
     motif
 from {{ ref('rapprochement_publication') }}
-where statut not in ('conforme', 'non comparable')
+where
+    statut not in ('conforme', 'non comparable')
+    -- a figure of a year not loaded yet (loading the years one by one) is not a gap
+    and annee_scolaire in (select annee_scolaire from {{ ref('dim_annee_scolaire') }})

@@ -37,4 +37,6 @@ left join calcules
         and attendus.territoire_code = calcules.territoire_code
         and attendus.indicateur = calcules.indicateur
         and attendus.modalite = calcules.modalite
-where calcules.numerateur is distinct from attendus.attendu
+where
+    calcules.numerateur is distinct from attendus.attendu
+    and '2021-2022' in (select annee_scolaire from {{ ref('dim_annee_scolaire') }})

@@ -1,0 +1,42 @@
+"""Publication for the analysts: the audited marts, atomically (write-audit-publish)."""
+
+import dagster as dg
+from dagster_dbt import get_asset_key_for_model
+
+from alses.publish import publish
+from alses.settings import settings
+from orchestration.assets.dbt import dbt_models
+from orchestration.assets.report import rapport_alses
+from orchestration.partitions import annee_scolaire
+
+
+@dg.asset(
+    key=["publication", "marts_analystes"],
+    deps=[
+        rapport_alses,
+        *[
+            get_asset_key_for_model([dbt_models], name)
+            for name in (
+                "indicateurs",
+                "catalogue_indicateurs",
+                "rapprochement_publication",
+                "qualite_saisie",
+            )
+        ],
+    ],
+    partitions_def=annee_scolaire,
+    group_name="publication",
+    description=(
+        "Fichier DuckDB des analystes (ALSES_PUBLISHED) : le schéma marts et son "
+        "dictionnaire, publié par renommage atomique une fois toutes les vérifications "
+        "passées."
+    ),
+)
+def marts_analystes(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    cfg = settings()
+    counts = publish(cfg.warehouse, cfg.published)
+    context.log.info(f"Publié : {cfg.published}")
+    return dg.MaterializeResult(
+        metadata={"fichier": dg.MetadataValue.path(str(cfg.published))}
+        | {f"lignes_{t}": n for t, n in counts.items()}
+    )

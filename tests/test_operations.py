@@ -1,0 +1,212 @@
+"""Operations: the school-year schedule, the new-drop sensor, and write-audit-publish
+(a failing check or a killed build never touches the analysts' file; an open reader
+keeps a consistent version)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+import duckdb
+import pytest
+
+from alses.publish import publish
+from alses.settings import DEMO_MARKER, ROOT
+from tests.bdc_fixture import write_drop
+
+
+@pytest.mark.parametrize(
+    ("day", "annee"),
+    [
+        (dt.date(2022, 8, 31), "2020-2021"),  # 2021-2022 runs to the end of 31 August
+        (dt.date(2022, 9, 1), "2021-2022"),
+        (dt.date(2022, 9, 30), "2021-2022"),
+        (dt.date(2022, 10, 1), "2021-2022"),
+        (dt.date(2023, 1, 15), "2021-2022"),
+        (dt.date(2023, 10, 1), "2022-2023"),
+    ],
+)
+def test_annee_terminee(day, annee):
+    from orchestration.schedules import annee_terminee
+
+    assert annee_terminee(day) == annee
+
+
+def test_schedule_on_1_october_refreshes_the_year_ended_on_31_august():
+    from orchestration.schedules import rentree
+
+    paris = ZoneInfo("Europe/Paris")
+    context = dg.build_schedule_context(
+        scheduled_execution_time=dt.datetime(2022, 10, 1, 6, 0, tzinfo=paris)
+    )
+    request = rentree(context)
+    assert request.partition_key == "2021-2022"
+
+
+def test_sensor_fires_once_per_new_or_changed_drop(tmp_path, monkeypatch):
+    from orchestration.sensors import nouveau_depot
+
+    bdc = tmp_path / "bdc"
+    drop = write_drop(bdc)
+    monkeypatch.setenv("ALSES_BDC_DIR", str(bdc))
+    instance = dg.DagsterInstance.ephemeral()
+
+    def evaluate(cursor):
+        context = dg.build_sensor_context(instance=instance, cursor=cursor)
+        result = nouveau_depot(context)
+        return result, context.cursor
+
+    first, cursor = evaluate(None)
+    assert [r.partition_key for r in first] == ["2021-2022"]
+    again, cursor = evaluate(cursor)
+    assert isinstance(again, dg.SkipReason)
+    os.utime(drop / "usagers.csv", (time.time() + 60, time.time() + 60))  # touched only
+    touched, cursor = evaluate(cursor)
+    assert isinstance(touched, dg.SkipReason)
+    with (drop / "usagers.csv").open("a") as fh:  # corrected drop
+        fh.write("U9;S1;X;Y;01/01/2010;Féminin;Lille;;;;;;;;;\n")
+    changed, cursor = evaluate(cursor)
+    assert [r.partition_key for r in changed] == ["2021-2022"]
+    assert changed[0].run_key != first[0].run_key
+    write_drop(bdc, annee="2020-2021")  # a new year
+    new, cursor = evaluate(cursor)
+    assert [r.partition_key for r in new] == ["2020-2021"]
+
+
+def run_year():
+    from orchestration.definitions import defs
+    from orchestration.resources import dbt, warehouse
+
+    return defs.resolve_job_def("annee_complete").execute_in_process(
+        partition_key="2021-2022",
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+        resources={"warehouse": warehouse(), "dbt": dbt()},
+    )
+
+
+@pytest.fixture(scope="module")
+def operations(tmp_path_factory):
+    """A throwaway installation (fixture drop, warehouse, published file, outputs) after
+    one successful run of the school-year job."""
+    tmp = tmp_path_factory.mktemp("operations")
+    env = {
+        "ALSES_BDC_DIR": str(tmp / "bdc"),
+        "ALSES_WAREHOUSE": str(tmp / "w.duckdb"),
+        "ALSES_PUBLISHED": str(tmp / "publie" / "alses_marts.duckdb"),
+        "ALSES_OUTPUT_DIR": str(tmp / "outputs"),
+        "DAGSTER_HOME": str(tmp / "dagster"),
+    }
+    write_drop(tmp / "bdc")
+    Path(env["DAGSTER_HOME"]).mkdir()
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in env.items():
+            mp.setenv(key, value)
+        result = run_year()
+        assert result.success
+        yield tmp, env
+
+
+def test_a_run_publishes_then_a_failing_check_leaves_the_file_untouched(operations):
+    tmp, env = operations
+    published = Path(env["ALSES_PUBLISHED"])
+    assert (tmp / "outputs" / "rapport_alses_2021-2022.pdf").exists()
+    with duckdb.connect(str(published), read_only=True) as con:
+        tables_publiees = {
+            r[0]
+            for r in con.execute(
+                "select table_schema || '.' || table_name from information_schema.tables"
+            ).fetchall()
+        }
+        assert tables_publiees == {
+            "marts.indicateurs",
+            "marts.catalogue_indicateurs",
+            "marts.rapprochement_publication",
+            "marts.qualite_saisie",
+            "marts.dictionnaire",
+        }
+        assert (
+            con.execute(
+                "select count(*) from marts.dictionnaire where description is null"
+            ).fetchone()[0]
+            == 0
+        )
+    before = published.read_bytes()
+    # The fixture is not the demo: declared as the demo, its totals fail an error test.
+    (tmp / "bdc" / "README.md").write_text(DEMO_MARKER + "\n", encoding="utf-8")
+    try:
+        failed = run_year()
+    finally:
+        (tmp / "bdc" / "README.md").unlink()
+    assert not failed.success
+    assert published.read_bytes() == before
+
+
+READER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+q = "select count(*) from marts.indicateurs"
+print(con.execute(q).fetchone()[0], flush=True)
+sys.stdin.readline()
+print(con.execute(q).fetchone()[0], flush=True)
+"""
+
+
+def test_open_reader_keeps_its_version_and_next_connection_sees_the_new(operations):
+    tmp, env = operations
+    published = Path(env["ALSES_PUBLISHED"])
+    work = tmp / "autre.duckdb"
+    with duckdb.connect(str(work)) as con:  # another version: fewer rows
+        con.execute("create schema marts")
+        con.execute("create table marts.indicateurs as select 1 as x")
+    before = publish(tmp / "w.duckdb", published)["indicateurs"]
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(published)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert int(reader.stdout.readline()) == before
+        publish(work, published)  # never blocked by the open reader
+        reader.stdin.write("\n")
+        reader.stdin.flush()
+        assert int(reader.stdout.readline()) == before  # still the version it opened
+    finally:
+        reader.wait(timeout=30)
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert con.execute("select count(*) from marts.indicateurs").fetchone()[0] == 1
+    publish(tmp / "w.duckdb", published)  # restore for the next test
+
+
+def test_killing_a_build_leaves_the_published_file_identical(operations):
+    tmp, env = operations
+    published = Path(env["ALSES_PUBLISHED"])
+    before = published.read_bytes()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "orchestration.run"],
+        cwd=ROOT,
+        env=dict(os.environ, **env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        line = ""
+        while "[1/1] 2021-2022" not in line:
+            line = process.stdout.readline()
+            assert line, "the run ended before it started the year"
+        time.sleep(8)  # inside the extraction or the dbt build, long before publication
+        assert process.poll() is None
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert published.read_bytes() == before
