@@ -21,11 +21,13 @@ from pathlib import Path
 
 from faker import Faker
 
+from alses.contract import TABLES_BY_NAME
 from alses.demo import targets as T
 from alses.demo.quotas import allocate, largest_remainder
 from alses.settings import DEMO_MARKER
 
 SEED = 2022
+PERSONAL_ORDER = ("nom", "prenom", "adresse", "reseaux_sociaux")
 YEARS = ("2020-2021", "2021-2022")
 TERR = T.TERRITOIRES
 LIBELLES_TERRITOIRE = {
@@ -848,7 +850,6 @@ class Generator:
         self._csv(
             folder,
             "structures",
-            ["structure_id", "nom", "territoire"],
             [
                 {**s, "territoire": self.label("territoire", s["territoire"])}
                 for s in self.structures
@@ -857,7 +858,6 @@ class Generator:
         self._csv(
             folder,
             "colleges",
-            ["college_uai", "nom", "commune", "territoire", "education_prioritaire"],
             [
                 {
                     **c,
@@ -873,15 +873,6 @@ class Generator:
             folder,
             "postes",
             [
-                "poste_id",
-                "structure_id",
-                "fonction",
-                "plan_pauvrete",
-                "colleges_uai",
-                "date_debut",
-                "date_fin",
-            ],
-            [
                 {
                     **p,
                     "fonction": self.label("fonction_poste", p["fonction"]),
@@ -895,7 +886,6 @@ class Generator:
         self._csv(
             folder,
             "affectations",
-            ["poste_id", "educateur_id", "date_debut", "date_fin"],
             [
                 {
                     **a,
@@ -908,7 +898,6 @@ class Generator:
         self._csv(
             folder,
             "partenaires",
-            ["partenaire_id", "nom", "type", "territoire", "college_uai"],
             [
                 {
                     **p,
@@ -921,63 +910,16 @@ class Generator:
         self._csv(
             folder,
             "usagers",
-            [
-                "usager_id",
-                "structure_id",
-                "nom",
-                "prenom",
-                "date_naissance",
-                "sexe",
-                "commune_residence",
-                "adresse",
-                "reseaux_sociaux",
-                "date_debut_accompagnement",
-                "origine_demande",
-                "origine_fonction_etab",
-                "demande_principale",
-                "demande_scolarite",
-                "date_creation",
-                "date_modification",
-            ],
             [self._usager(j, y0) for j in jeunes + extra],
         )
         self._csv(
             folder,
             "situations",
-            [
-                "situation_id",
-                "usager_id",
-                "date_situation",
-                "scolarite",
-                "college_uai",
-                "classe",
-                "hebergement",
-                "mesures",
-                "aides_financieres",
-                "configuration_familiale",
-                "ressources_familiales",
-                "situation_professionnelle",
-                "diplome",
-            ],
             [self._situation_row(s) for s in situations],
         )
         self._csv(
             folder,
             "interventions",
-            [
-                "intervention_id",
-                "usager_id",
-                "poste_id",
-                "date_intervention",
-                "duree_minutes",
-                "jeune_present",
-                "lieu",
-                "objectifs",
-                "membres_famille",
-                "objectifs_famille",
-                "partenaires",
-                "dispositifs_internes",
-            ],
             [
                 self._intervention_row(i, n)
                 for n, i in enumerate(
@@ -1146,24 +1088,8 @@ class Generator:
                         part.append({"action_id": aid, "usager_id": j.usager_id})
         for j in extra:
             part.append({"action_id": coll[0]["action_id"], "usager_id": j.usager_id})
-        common = ["action_id", "structure_id", "poste_id"]
-        tail = [
-            "type_action",
-            "thematique",
-            "initiative",
-            "partenaires",
-            "financements",
-            "objectifs",
-            "communication",
-            "nb_participants_non_accompagnes",
-        ]
-        self._csv(folder, "actions_ponctuelles", common + ["date_action"] + tail, ponct)
-        self._csv(
-            folder,
-            "actions_collectives",
-            common + ["date_debut", "date_fin"] + tail + ["dispositif_projet", "porteur"],
-            coll,
-        )
+        self._csv(folder, "actions_ponctuelles", ponct)
+        self._csv(folder, "actions_collectives", coll)
         seen = set()
         part = [
             p
@@ -1173,11 +1099,12 @@ class Generator:
                 or seen.add((p["action_id"], p["usager_id"]))
             )
         ]
-        self._csv(folder, "actions_participants", ["action_id", "usager_id"], part)
+        self._csv(folder, "actions_participants", part)
 
-    def _csv(
-        self, folder: Path, name: str, columns: list[str], rows: list[dict], prefix: str = ""
-    ) -> None:
+    def _csv(self, folder: Path, name: str, rows: list[dict], prefix: str = "") -> None:
+        """Write a table with the contract's columns (personal ones last, for usagers)."""
+        table = TABLES_BY_NAME[name]
+        columns = table.column_names + [c for c in PERSONAL_ORDER if c in table.personal]
         with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh, delimiter=";", lineterminator="\n")
             w.writerow(columns)

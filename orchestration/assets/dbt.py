@@ -14,7 +14,8 @@ from orchestration.project import dbt_project
 
 
 class AlsesTranslator(DagsterDbtTranslator):
-    """Groups assets by folder: seeds, staging, intermediate, core, marts."""
+    """Groups assets by folder: seeds, staging, intermediate, core (dimensions and facts)
+    and marts (the analysts' tables under models/marts/ other than core)."""
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
@@ -24,7 +25,7 @@ class AlsesTranslator(DagsterDbtTranslator):
         if not folders:
             return None
         if folders[0] == "marts" and len(folders) > 1:
-            return folders[1]
+            return "core" if folders[1] == "core" else "marts"
         return folders[0]
 
 
