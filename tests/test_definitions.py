@@ -40,3 +40,30 @@ def test_schedule_and_sensor_are_defined():
     schedule = defs.schedules[0]
     assert schedule.cron_schedule == "0 6 1 10 *"
     assert schedule.execution_timezone == "Europe/Paris"
+
+
+def test_definitions_load_under_dagster_dev_without_venv_on_path(tmp_path):
+    """`dagster dev` parses the dbt project itself (prepare_if_dev) with the `dbt` on
+    PATH: the definitions must find this environment's dbt even when .venv/bin is not
+    on PATH, as with `make dev`."""
+    import os
+    import subprocess
+    import sys
+
+    from alses.settings import ROOT
+
+    env = dict(
+        os.environ,
+        PATH="/usr/bin:/bin",
+        DAGSTER_IS_DEV_CLI="1",
+        ALSES_WAREHOUSE=str(tmp_path / "w.duckdb"),
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import orchestration.definitions"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
