@@ -22,6 +22,7 @@ from alses.contract import (
     AGE_MAX,
     AGE_MIN,
     TABLES,
+    TABLES_BY_NAME,
     WORKBOOK_NAME,
     Column,
     Table,
@@ -187,12 +188,10 @@ def _valid_single(col: Column, v: str, annee: str) -> str:
 
 
 def _ref_exists(col: Column, v: str) -> str:
-    parents = " union all ".join(f"select {_q(_key_of(t))} as k from ok_{t}" for t in col.ref)
+    parents = " union all ".join(
+        f"select {_q(TABLES_BY_NAME[t].key[0])} as k from ok_{t}" for t in col.ref
+    )
     return f"{v} in ({parents})"
-
-
-def _key_of(table_name: str) -> str:
-    return next(t.key[0] for t in TABLES if t.name == table_name)
 
 
 def _invalid_reason(col: Column) -> str:

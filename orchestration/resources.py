@@ -1,6 +1,3 @@
-import sys
-from pathlib import Path
-
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
@@ -15,7 +12,5 @@ def warehouse() -> DuckDBResource:
 
 
 def dbt() -> DbtCliResource:
-    # The dbt of this interpreter's environment, whether or not .venv/bin is on PATH.
-    return DbtCliResource(
-        project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
-    )
+    # `dbt` is this environment's: orchestration/project.py puts it first on PATH.
+    return DbtCliResource(project_dir=dbt_project)

@@ -5,48 +5,15 @@ with interventions as (
     select * from {{ ref('int_interventions_enrichies') }}
 ),
 
-membres as (
-    select distinct
-        annee_scolaire,
-        intervention_id
-    from {{ ref('int_interventions__membres_famille') }}
-),
-
-partenaires as (
-    select distinct
-        annee_scolaire,
-        intervention_id
-    from {{ ref('int_interventions__partenaires') }}
-),
-
-dispositifs as (
-    select distinct
-        annee_scolaire,
-        intervention_id
-    from {{ ref('int_interventions__dispositifs') }}
-),
-
 flags as (
     select
-        interventions.annee_scolaire,
-        interventions.intervention_id,
-        coalesce(interventions.est_jeune_present, false) as est_jeune_present,
-        membres.intervention_id is not null as a_famille,
-        partenaires.intervention_id is not null as a_partenaires,
-        dispositifs.intervention_id is not null as a_dispositifs
+        annee_scolaire,
+        intervention_id,
+        coalesce(est_jeune_present, false) as est_jeune_present,
+        a_membre_famille as a_famille,
+        a_partenaire as a_partenaires,
+        a_dispositif as a_dispositifs
     from interventions
-    left join membres
-        on
-            interventions.annee_scolaire = membres.annee_scolaire
-            and interventions.intervention_id = membres.intervention_id
-    left join partenaires
-        on
-            interventions.annee_scolaire = partenaires.annee_scolaire
-            and interventions.intervention_id = partenaires.intervention_id
-    left join dispositifs
-        on
-            interventions.annee_scolaire = dispositifs.annee_scolaire
-            and interventions.intervention_id = dispositifs.intervention_id
 ),
 
 final as (
