@@ -15,7 +15,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # dbt's manifest: the Dagster definitions read it (dagster dev parses by itself).
 DBT_SOURCES := $(shell find models seeds dbt_project/macros -type f) dbt_project.yml
 target/manifest.json: .venv/.installed $(DBT_SOURCES)
-	ALSES_WAREHOUSE_PATH=:memory: .venv/bin/dbt parse --quiet --profiles-dir dbt_project --project-dir .
+	ALSES_WAREHOUSE=:memory: .venv/bin/dbt parse --quiet --profiles-dir dbt_project --project-dir .
 
 $(DAGSTER_HOME):
 	mkdir -p $@ && touch $@/dagster.yaml
@@ -30,7 +30,7 @@ chromium:
 
 test: .venv/.installed target/manifest.json chromium | $(DAGSTER_HOME)
 	.venv/bin/ruff check alses orchestration tests
-	ALSES_WAREHOUSE_PATH=:memory: .venv/bin/sqlfluff lint models
+	ALSES_WAREHOUSE=:memory: .venv/bin/sqlfluff lint models
 	$(PY) -m pytest -q
 
 # Every school year found in ALSES_BDC_DIR, rebuilt and republished one after the other
@@ -51,7 +51,7 @@ sql: .venv/.installed .venv-sql/bin/duckdb
 
 # dbt docs (French descriptions of every mart column); open target/index.html.
 docs: .venv/.installed target/manifest.json
-	ALSES_WAREHOUSE_PATH=$$($(PY) -c 'from alses.settings import settings; print(settings().warehouse)') \
+	ALSES_WAREHOUSE=$$($(PY) -c 'from alses.settings import settings; print(settings().warehouse)') \
 	  .venv/bin/dbt docs generate --profiles-dir dbt_project --project-dir . --quiet
 	@echo "Documentation : ouvrez $(CURDIR)/target/index.html (ou : .venv/bin/dbt docs serve --profiles-dir dbt_project --host 127.0.0.1)"
 
@@ -61,12 +61,12 @@ dev: .venv/.installed target/manifest.json | $(DAGSTER_HOME)
 lint: .venv/.installed
 	.venv/bin/ruff check alses orchestration tests
 	.venv/bin/ruff format --check alses orchestration tests
-	ALSES_WAREHOUSE_PATH=:memory: .venv/bin/sqlfluff lint models
+	ALSES_WAREHOUSE=:memory: .venv/bin/sqlfluff lint models
 
 fix: .venv/.installed
 	.venv/bin/ruff check --fix alses orchestration tests
 	.venv/bin/ruff format alses orchestration tests
-	ALSES_WAREHOUSE_PATH=:memory: .venv/bin/sqlfluff fix models
+	ALSES_WAREHOUSE=:memory: .venv/bin/sqlfluff fix models
 
 demo: .venv/.installed
 	$(PY) -m alses.demo.generator $${ALSES_BDC_DIR:-data/bdc}

@@ -30,6 +30,8 @@ from alses.contract import (
     school_year_bounds,
 )
 from alses.reading import BdcFileError, FileReading, read_csv_file, read_sheet
+from alses.sql import identifier as _q
+from alses.sql import literal as _lit
 
 META_COLUMNS = ("annee_scolaire", "load_id", "fichier_source", "ligne")
 
@@ -60,14 +62,6 @@ class TableLoad:
     chargees: int
     ecartees: int
     videes: int
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def drop_load_id(drop: Path) -> str:

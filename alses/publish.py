@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from alses.sql import identifier, literal
+
 #: Older engines and BI drivers read this storage version (duckdb-cli 1.5, most drivers).
 STORAGE_VERSION = "v1.2.0"
 
@@ -27,7 +29,7 @@ def publish(warehouse: Path, published: Path) -> dict[str, int]:
         stale.unlink()
     counts: dict[str, int] = {}
     with duckdb.connect() as con:
-        con.execute(f"attach '{warehouse}' as travail (read_only)")
+        con.execute(f"attach {literal(warehouse)} as travail (read_only)")
         tables = [
             r[0]
             for r in con.execute(
@@ -39,16 +41,17 @@ def publish(warehouse: Path, published: Path) -> dict[str, int]:
             raise RuntimeError(
                 f"{warehouse} n'a pas de schéma marts : construisez les modèles avant de publier."
             )
-        con.execute(f"attach '{tmp}' as publie (storage_version '{STORAGE_VERSION}')")
+        version = literal(STORAGE_VERSION)
+        con.execute(f"attach {literal(tmp)} as publie (storage_version {version})")
         try:
             con.execute("create schema publie.marts")
             for table in tables:
+                name = identifier(table)
                 con.execute(
-                    f"create table publie.marts.{table} as select * from travail.marts.{table}"
+                    f"create table publie.marts.{name} as select * from travail.marts.{name}"
                 )
-                counts[table] = con.execute(
-                    f"select count(*) from publie.marts.{table}"
-                ).fetchone()[0]
+                count = con.execute(f"select count(*) from publie.marts.{name}").fetchone()
+                counts[table] = count[0]
             con.execute(
                 """
                 create table publie.marts.dictionnaire as

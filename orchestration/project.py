@@ -1,19 +1,29 @@
-"""The one dbt project of the code location."""
+"""The one dbt project of the code location, and the dbt executable that runs it.
 
-import os
+Nothing here touches the environment: dbt's profile reads the same `ALSES_WAREHOUSE` as
+`alses.settings` (relative paths resolve against the project folder, where dagster-dbt
+runs dbt), and the dbt executable is named explicitly rather than looked up on PATH.
+"""
+
 import sys
 from pathlib import Path
 
-from dagster_dbt import DbtProject
+from dagster_dbt import DbtCliResource, DbtProject
+from dagster_dbt.dbt_project import using_dagster_dev
 
-from alses.settings import ROOT, settings
+from alses.settings import ROOT
 
-# DuckDB resolves a relative path against the current directory: hand dbt an absolute one.
-os.environ["ALSES_WAREHOUSE_PATH"] = str(settings().warehouse)
-os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-# The dbt of this interpreter's environment, even when .venv/bin is not on PATH
-# (`dagster dev` parses the project with the `dbt` it finds there).
-os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+#: The dbt of this interpreter's environment, even when .venv/bin is not on PATH.
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 dbt_project = DbtProject(project_dir=ROOT, profiles_dir=ROOT / "dbt_project")
-dbt_project.prepare_if_dev()
+
+
+def dbt_cli() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
+
+
+# `dagster dev` reparses the project at load time (what DbtProject.prepare_if_dev does,
+# but with this environment's dbt rather than the first `dbt` on PATH).
+if using_dagster_dev():
+    dbt_cli().cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()

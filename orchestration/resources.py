@@ -2,7 +2,7 @@ from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from alses.settings import settings
-from orchestration.project import dbt_project
+from orchestration.project import dbt_cli
 
 
 def warehouse() -> DuckDBResource:
@@ -12,5 +12,4 @@ def warehouse() -> DuckDBResource:
 
 
 def dbt() -> DbtCliResource:
-    # `dbt` is this environment's: orchestration/project.py puts it first on PATH.
-    return DbtCliResource(project_dir=dbt_project)
+    return dbt_cli()

@@ -28,7 +28,7 @@ def load(con):
 
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory):
-    """The two demo drops loaded and the dbt project built on them (ALSES_DEMO=oui)."""
+    """The two demo drops loaded and the dbt project built on them (dbt var demo=oui)."""
     from alses.demo.generator import write_demo
     from tests.test_dbt import dbt_build
 
@@ -37,6 +37,6 @@ def demo_warehouse(tmp_path_factory):
     with duckdb.connect(str(warehouse)) as con:
         for drop in write_demo(tmp / "bdc"):
             load_drop(con, drop, NOMENCLATURES)
-    result = dbt_build(warehouse, env={"ALSES_DEMO": "oui"})
+    result = dbt_build(warehouse, demo=True)
     assert result.returncode == 0, result.stdout[-4000:]
     return warehouse

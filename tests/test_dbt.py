@@ -30,15 +30,10 @@ def test_seed_is_identical_to_the_shared_contract(seed, shared):
     assert (ROOT / "seeds" / seed).read_bytes() == reference.read_bytes()
 
 
-def dbt_build(
-    warehouse: Path, *args: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess:
-    env = dict(
-        os.environ,
-        ALSES_WAREHOUSE_PATH=str(warehouse),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-        **(env or {}),
-    )
+def dbt_build(warehouse: Path, *args: str, demo: bool = False) -> subprocess.CompletedProcess:
+    env = dict(os.environ, ALSES_WAREHOUSE=str(warehouse), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    if demo:
+        args = (*args, "--vars", '{"demo": "oui"}')
     return subprocess.run(
         [
             DBT,

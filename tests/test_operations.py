@@ -95,8 +95,10 @@ def run_year():
 @pytest.fixture(scope="module")
 def operations(tmp_path_factory):
     """A throwaway installation (fixture drop, warehouse, published file, outputs) after
-    one successful run of the school-year job."""
-    tmp = tmp_path_factory.mktemp("operations")
+    one successful run of the school-year job; every path holds an apostrophe, an accent
+    and spaces, as a real folder name may (each enters SQL through alses.sql)."""
+    tmp = tmp_path_factory.mktemp("operations") / "l'entrepôt des données"
+    tmp.mkdir()
     env = {
         "ALSES_BDC_DIR": str(tmp / "bdc"),
         "ALSES_WAREHOUSE": str(tmp / "w.duckdb"),

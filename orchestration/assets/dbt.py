@@ -1,7 +1,7 @@
 """dbt models as Dagster assets: sources are the raw extraction assets, so the lineage
 runs unbroken from each BDC file to each fact; dbt tests surface as asset checks."""
 
-import os
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -41,13 +41,12 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     publishes a school year; the models join every year on annee_scolaire and are
     rebuilt whole (seconds), so the partition only names the year that triggered it.
     """
-    cfg = settings()
-    os.environ["ALSES_WAREHOUSE_PATH"] = str(cfg.warehouse)
     # On the demo drops every published figure must hold (error); on a real export a
     # gap is information for the coordinators (warning). See tests/dbt/.
-    os.environ["ALSES_DEMO"] = "oui" if is_demo(cfg.bdc_dir) else "non"
+    demo = "oui" if is_demo(settings().bdc_dir) else "non"
     # One target folder, overwritten at each run, rather than one per run.
     target = dbt_project.project_dir / "target" / "dagster"
     # --full-refresh: a seed whose columns changed is reloaded, not appended to.
-    args = ["build", "--full-refresh", "--vars", f'{{"annee_scolaire": "{context.partition_key}"}}']
+    dbt_vars = json.dumps({"annee_scolaire": context.partition_key, "demo": demo})
+    args = ["build", "--full-refresh", "--vars", dbt_vars]
     yield from dbt.cli(args, context=context, target_path=target).stream()
