@@ -250,3 +250,79 @@ def parse_school_year(annee_scolaire: str) -> tuple[int, int]:
             "suivre la première (`2021-2022`)."
         )
     return start, end
+
+
+#: Where the dbt sources of the raw tables are written (generated: python -m alses.contract).
+DBT_SOURCES = "models/staging/bdc/_bdc__sources.yml"
+
+
+def dbt_sources() -> dict:
+    """The dbt sources of schema `raw`, derived from TABLES: a not-null test on a single
+    key column, a known-label test on every nomenclature field, a unique key per year.
+    tests/test_contract.py fails when the file and the contract differ."""
+    tables = []
+    for t in TABLES:
+        columns = []
+        if len(t.key) == 1:
+            columns.append({"name": t.key[0], "data_tests": [{"not_null": {}}]})
+        for c in t.columns:
+            if c.kind != "code":
+                continue
+            arguments: dict = {"field": c.nomenclature}
+            if c.multi:
+                arguments["multi"] = True
+            columns.append(
+                {"name": c.name, "data_tests": [{"known_label": {"arguments": arguments}}]}
+            )
+        entry: dict = {
+            "name": t.name,
+            "description": (
+                f"Fichier {t.file_name} de chaque dépôt, une année scolaire par annee_scolaire."
+            ),
+            "meta": {"dagster": {"asset_key": ["raw", t.name]}},
+        }
+        if columns:
+            entry["columns"] = columns
+        entry["data_tests"] = [
+            {"unique_combination": {"arguments": {"columns": ["annee_scolaire", *t.key]}}}
+        ]
+        tables.append(entry)
+    for name, description in (
+        (
+            "quarantaine",
+            "Rejets de l'extraction : ligne écartée, valeur vidée, colonne ignorée ou absente.",
+        ),
+        ("chargements", "Comptes de lignes lues, chargées, écartées par fichier et par année."),
+    ):
+        tables.append(
+            {
+                "name": name,
+                "description": description,
+                "meta": {"dagster": {"asset_key": ["raw", name]}},
+            }
+        )
+    return {
+        "version": 2,
+        "sources": [
+            {
+                "name": "bdc",
+                "description": (
+                    "Tables brutes du dépôt BDC, chargées par l'extraction (schéma raw). Une "
+                    "ligne par ligne de fichier chargée ; les rejets sont dans quarantaine."
+                ),
+                "schema": "raw",
+                "tables": tables,
+            }
+        ],
+    }
+
+
+if __name__ == "__main__":  # regenerate the dbt sources from the contract
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(__file__).resolve().parents[1] / DBT_SOURCES
+    text = yaml.safe_dump(dbt_sources(), allow_unicode=True, sort_keys=False, width=100)
+    path.write_text("# Generated from alses/contract.py: python -m alses.contract\n" + text)
+    print(path)

@@ -15,6 +15,7 @@ class Settings:
     warehouse: Path
     published: Path
     output_dir: Path
+    log_dir: Path
     nomenclatures: Path
 
 
@@ -30,6 +31,8 @@ def settings() -> Settings:
         # `marts` holding a schema `marts` makes `marts.indicateurs` ambiguous.
         published=path("ALSES_PUBLISHED", "warehouse/alses_marts.duckdb"),
         output_dir=path("ALSES_OUTPUT_DIR", "outputs"),
+        # make run's full log (Dagster's events, dbt's log): one file per run.
+        log_dir=path("ALSES_LOG_DIR", "logs"),
         nomenclatures=ROOT / "seeds" / "nomenclatures.csv",
     )
 

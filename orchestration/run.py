@@ -1,94 +1,220 @@
 """`make run`: write the demo drops if there is none, load every school year, summarise.
 
 python -m orchestration.run
+
+The terminal gets one line per step and year, then the summary; everything else
+(Dagster's events, dbt's full log, warnings) goes to a log file whose path is printed
+first. A failure prints the failing step's message and that path, never a traceback,
+and exits non-zero.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import json
+import logging
 import os
 import sys
+import traceback
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 import dagster as dg
 import duckdb
 
 from alses.demo.generator import write_demo
 from alses.settings import ROOT, school_year_folders, settings
-from orchestration.definitions import defs
+
+#: What the terminal says each step of the school-year job is doing.
+STEPS = {
+    "bdc_raw": "chargement du dépôt dans raw",
+    "dbt_models": "modèles dbt et leurs tests",
+    "outputs__rapport_alses": "rapport HTML et PDF",
+    "publication__marts_analystes": "publication pour les analystes",
+}
 
 
 def main() -> int:
     cfg = settings()
+    log_path = _log_path(cfg.log_dir)
+    print(f"Journal complet : {log_path}", flush=True)
+    with _everything_to(log_path) as (terminal, log):
+        try:
+            return _run(cfg, terminal, log)
+        except Exception as exc:  # the terminal gets the message; the log, the traceback
+            traceback.print_exc(file=log)
+            print(f"\nÉCHEC : {exc}\nJournal complet : {log_path}", file=terminal, flush=True)
+            return 1
+
+
+def _run(cfg, terminal: TextIO, log: TextIO) -> int:
+    def say(text: str = "") -> None:
+        print(text, file=terminal, flush=True)
+
     years = school_year_folders(cfg.bdc_dir)
     if not years:
-        print(f"Aucun dépôt dans {cfg.bdc_dir} : écriture des données de démonstration.")
+        say(f"Aucun dépôt dans {cfg.bdc_dir} : écriture des données de démonstration.")
         write_demo(cfg.bdc_dir)
         years = school_year_folders(cfg.bdc_dir)
     # The run history stays inside the repository: a run never depends on ~.
-    home = os.environ.setdefault("DAGSTER_HOME", str(ROOT / ".dagster"))
-    os.makedirs(home, exist_ok=True)
-    Path(home, "dagster.yaml").touch()
-    instance = dg.DagsterInstance.get()
-    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-    job = defs.resolve_job_def("annee_complete")
+    home = Path(os.environ.get("DAGSTER_HOME") or ROOT / ".dagster")
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "dagster.yaml").touch()
+    instance = dg.DagsterInstance.from_config(str(home))
+    from orchestration.definitions import defs  # imported here: its output goes to the log
+
     for n, annee in enumerate(years, start=1):
-        print(
-            f"[{n}/{len(years)}] {annee} : chargement de {cfg.bdc_dir / annee}, modèles dbt, "
-            "rapport, publication …",
-            flush=True,
+        prefix = f"[{n}/{len(years)}] {annee}"
+        job = defs.resolve_job_def("annee_complete").with_logger_defs(
+            {"progression": _progress_logger(lambda step, p=prefix: say(f"{p} : {step}"), log)}
         )
         result = job.execute_in_process(
-            partition_key=annee, instance=instance, raise_on_error=False, run_config=quiet
+            partition_key=annee,
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"progression": {}}},
         )
         if not result.success:
             for event in result.all_events:
-                if event.event_type != dg.DagsterEventType.STEP_FAILURE:
-                    continue
-                error = event.step_failure_data.error
-                while error.cause is not None:
-                    error = error.cause
-                message = error.message.strip().removeprefix("alses.reading.BdcFileError: ")
-                print(
-                    f"\nÉCHEC {annee} à l'étape {event.step_key} :\n{message}\n"
-                    f"Le fichier publié {cfg.published} n'a pas été modifié.",
-                    file=sys.stderr,
-                )
+                if event.event_type == dg.DagsterEventType.STEP_FAILURE:
+                    step = STEPS.get(event.step_key, event.step_key)
+                    message = _failure_message(event)
+                    say(f"\nÉCHEC {annee} à l'étape « {step} » :\n{message}")
+            say(f"Journal complet : {log.name}")
+            say(f"Le fichier publié {cfg.published} n'a pas été modifié.")
             return 1
-    print_summary(cfg.warehouse)
-    print(f"\nPublié pour les analystes (lecture seule) : {cfg.published} — make sql")
-    print("\nRapports :")
+    say()
+    say(summary(cfg.warehouse))
+    say(f"Publié pour les analystes (lecture seule) : {cfg.published} — make sql")
+    say("Rapports :")
     for annee in years:
-        for ext in ("html", "pdf"):
-            print(f"  {cfg.output_dir / f'rapport_alses_{annee}.{ext}'}")
+        say(
+            f"  {annee} : "
+            + ", ".join(
+                str(cfg.output_dir / f"rapport_alses_{annee}.{ext}") for ext in ("html", "pdf")
+            )
+        )
     return 0
 
 
-def print_summary(warehouse) -> None:
+def _failure_message(event: dg.DagsterEvent) -> str:
+    if event.step_key == "dbt_models":
+        failures = _dbt_failures()
+        if failures:
+            return "Modèles ou tests dbt en échec :\n" + "\n".join(failures)
+    error = event.step_failure_data.error
+    while error.cause is not None:
+        error = error.cause
+    message = error.message.strip()
+    if ": " in message.split("\n", 1)[0]:  # "module.ExceptionClass: message"
+        message = message.split(": ", 1)[1]
+    return message
+
+
+def _dbt_failures(limit: int = 10) -> list[str]:
+    """The failing nodes of the last dbt build, from its run_results.json."""
+    path = ROOT / "target" / "dagster" / "run_results.json"
+    try:
+        results = json.loads(path.read_text(encoding="utf-8"))["results"]
+    except (OSError, ValueError, KeyError):
+        return []
+    lines = [
+        f"  - {r['unique_id']} : {(r.get('message') or r['status']).splitlines()[0]}"
+        for r in results
+        if r.get("status") in ("error", "fail")
+    ]
+    more = len(lines) - limit
+    return lines[:limit] + ([f"  … et {more} autre(s)"] if more > 0 else [])
+
+
+def _progress_logger(announce, log: TextIO) -> dg.LoggerDefinition:
+    """Every Dagster record to the log file; a step's start announced on the terminal."""
+
+    class Handler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            log.write(self.format(record) + "\n")
+            event = getattr(record, "dagster_meta", {}).get("dagster_event")
+            if event is not None and event.event_type == dg.DagsterEventType.STEP_START:
+                announce(STEPS.get(event.step_key, event.step_key))
+
+    @dg.logger
+    def progression(_init_context) -> logging.Logger:
+        logger = logging.Logger("alses_run", level=logging.DEBUG)
+        handler = Handler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+        return logger
+
+    return progression
+
+
+def _log_path(log_dir: Path) -> Path:
+    log_dir.mkdir(parents=True, exist_ok=True)
+    return log_dir / f"run_{dt.datetime.now():%Y%m%d_%H%M%S}.log"
+
+
+@contextlib.contextmanager
+def _everything_to(path: Path) -> Iterator[tuple[TextIO, TextIO]]:
+    """Send stdout and stderr — Python's and those of child processes (dbt) — to `path`.
+
+    Yields (terminal, log): a stream on the original standard output, and the log file.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = {fd: os.dup(fd) for fd in (1, 2)}
+    python_streams = sys.stdout, sys.stderr
+    with (
+        path.open("a", encoding="utf-8", buffering=1) as log,
+        os.fdopen(os.dup(saved[1]), "w", encoding="utf-8", buffering=1) as terminal,
+    ):
+        try:
+            for fd in (1, 2):
+                os.dup2(log.fileno(), fd)
+            sys.stdout = sys.stderr = log
+            yield terminal, log
+        finally:
+            log.flush()
+            for fd, copy in saved.items():
+                os.dup2(copy, fd)
+                os.close(copy)
+            sys.stdout, sys.stderr = python_streams
+
+
+def summary(warehouse: Path) -> str:
+    """A few lines: per year, rows read / loaded / set aside / emptied and jeunes by scope;
+    the reconciliation with the published report; where to look next."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        rows = con.execute(
-            "select annee_scolaire, table_bdc, lignes_lues, lignes_chargees, lignes_ecartees, "
-            "valeurs_videes from raw.chargements order by annee_scolaire, table_bdc"
+        chargements = con.execute(
+            "select annee_scolaire, count(*), sum(lignes_lues), sum(lignes_chargees), "
+            "sum(lignes_ecartees), sum(valeurs_videes) from raw.chargements "
+            "group by 1 order by 1"
         ).fetchall()
-        accompagnes = con.execute(
-            "select annee_scolaire, perimetre, count(*) from core.fct_accompagnement "
-            "group by all order by 1, 2"
-        ).fetchall()
+        accompagnes = dict(
+            con.execute(
+                "select annee_scolaire, string_agg(perimetre || ' ' || n, ', ' order by perimetre) "
+                "from (select annee_scolaire, perimetre, count(*) as n "
+                "from core.fct_accompagnement group by all) group by 1"
+            ).fetchall()
+        )
         statuts = con.execute(
             "select statut, count(*) from marts.rapprochement_publication group by 1 order by 1"
         ).fetchall()
-    print(
-        f"\n{'année':<10} {'table':<22} {'lues':>8} {'chargées':>9} {'écartées':>9} {'vidées':>7}"
+    lines = []
+    for annee, fichiers, lues, chargees, ecartees, videes in chargements:
+        lines.append(
+            f"{annee} : {fichiers} fichiers, {lues} lignes lues, {chargees} chargées, "
+            f"{ecartees} écartées, {videes} valeurs vidées ; jeunes accompagnés "
+            f"{accompagnes.get(annee, 'aucun')}"
+        )
+    lines.append(
+        "Rapprochement avec le rapport publié : "
+        + ", ".join(f"{n} {statut}" for statut, n in statuts)
     )
-    for annee, table, lues, chargees, ecartees, videes in rows:
-        print(f"{annee:<10} {table:<22} {lues:>8} {chargees:>9} {ecartees:>9} {videes:>7}")
-    print("\nJeunes accompagnés (core.fct_accompagnement) :")
-    for annee, perimetre, n in accompagnes:
-        print(f"  {annee} {perimetre:<6} {n:>6}")
-    print("\nRapprochement avec le rapport publié (marts.rapprochement_publication) :")
-    print("  " + ", ".join(f"{n} {statut}" for statut, n in statuts))
-    print(f"\nEntrepôt : {warehouse}")
-    print("Indicateurs : select * from marts.indicateurs (voir README).")
-    print("Détail des rejets : table raw.quarantaine (fichier, ligne, colonne, motif).")
+    lines.append(f"Entrepôt : {warehouse} — indicateurs : select * from marts.indicateurs")
+    lines.append("Rejets : table raw.quarantaine (fichier, ligne, colonne, motif).")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,28 @@
+"""Shared fixtures. The expensive things are built once per session and shared:
+
+- `demo_drops`: the two demo drops, written once;
+- `demo_warehouse`: those drops loaded and the dbt project built on them (demo=oui);
+- `fixture_job`: the tiny fixture drop (tests/bdc_fixture.py) run through the whole
+  school-year job (extraction, dbt build with its tests, report, publication) in a
+  throwaway installation whose folder is named `l'entrepôt des données`.
+
+Tests that read a session warehouse open it read-only; tests that change an installation
+build their own or restore what they changed.
+"""
+
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
 from alses.extract import load_drop
 from alses.settings import ROOT
+from tests.bdc_fixture import write_drop
 
 NOMENCLATURES = ROOT / "seeds" / "nomenclatures.csv"
 
@@ -27,16 +43,80 @@ def load(con):
 
 
 @pytest.fixture(scope="session")
-def demo_warehouse(tmp_path_factory):
-    """The two demo drops loaded and the dbt project built on them (dbt var demo=oui)."""
+def demo_drops(tmp_path_factory) -> Path:
+    """The folder holding the demo drops (one sub-folder per school year), written once."""
     from alses.demo.generator import write_demo
+
+    root = tmp_path_factory.mktemp("demo_drops")
+    write_demo(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(demo_drops, tmp_path_factory):
+    """The two demo drops loaded and the dbt project built on them (dbt var demo=oui)."""
     from tests.test_dbt import dbt_build
 
     tmp = tmp_path_factory.mktemp("demo_warehouse")
     warehouse = tmp / "w.duckdb"
     with duckdb.connect(str(warehouse)) as con:
-        for drop in write_demo(tmp / "bdc"):
-            load_drop(con, drop, NOMENCLATURES)
+        for annee in ("2020-2021", "2021-2022"):
+            load_drop(con, demo_drops / annee, NOMENCLATURES)
     result = dbt_build(warehouse, demo=True)
     assert result.returncode == 0, result.stdout[-4000:]
     return warehouse
+
+
+@dataclass
+class Installation:
+    root: Path
+    env: dict[str, str]
+    result: dg.ExecuteInProcessResult
+    #: dbt's run_results.json of the job's build, read right after the run.
+    dbt_results: dict
+
+    @property
+    def warehouse(self) -> Path:
+        return Path(self.env["ALSES_WAREHOUSE"])
+
+    @property
+    def published(self) -> Path:
+        return Path(self.env["ALSES_PUBLISHED"])
+
+
+def run_year(annee: str = "2021-2022") -> dg.ExecuteInProcessResult:
+    """The school-year job, in process, with resources read from the current settings."""
+    from orchestration.definitions import defs
+    from orchestration.resources import dbt, warehouse
+
+    return defs.resolve_job_def("annee_complete").execute_in_process(
+        partition_key=annee,
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+        resources={"warehouse": warehouse(), "dbt": dbt()},
+    )
+
+
+@pytest.fixture(scope="session")
+def fixture_job(tmp_path_factory) -> Installation:
+    """A throwaway installation (fixture drop, warehouse, published file, outputs) after
+    one successful run of the school-year job; every path holds an apostrophe, an accent
+    and spaces, as a real folder name may (each enters SQL through alses.sql)."""
+    root = tmp_path_factory.mktemp("operations") / "l'entrepôt des données"
+    root.mkdir()
+    env = {
+        "ALSES_BDC_DIR": str(root / "bdc"),
+        "ALSES_WAREHOUSE": str(root / "w.duckdb"),
+        "ALSES_PUBLISHED": str(root / "publie" / "alses_marts.duckdb"),
+        "ALSES_OUTPUT_DIR": str(root / "outputs"),
+        "DAGSTER_HOME": str(root / "dagster"),
+    }
+    write_drop(root / "bdc")
+    Path(env["DAGSTER_HOME"]).mkdir()
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in env.items():
+            mp.setenv(key, value)
+        result = run_year()
+    assert result.success
+    dbt_results = json.loads((ROOT / "target" / "dagster" / "run_results.json").read_text())
+    return Installation(root, env, result, dbt_results)

@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
@@ -20,6 +19,7 @@ import pytest
 from alses.publish import publish
 from alses.settings import DEMO_MARKER, ROOT
 from tests.bdc_fixture import write_drop
+from tests.conftest import run_year
 
 
 @pytest.mark.parametrize(
@@ -80,45 +80,16 @@ def test_sensor_fires_once_per_new_or_changed_drop(tmp_path, monkeypatch):
     assert [r.partition_key for r in new] == ["2020-2021"]
 
 
-def run_year():
-    from orchestration.definitions import defs
-    from orchestration.resources import dbt, warehouse
-
-    return defs.resolve_job_def("annee_complete").execute_in_process(
-        partition_key="2021-2022",
-        instance=dg.DagsterInstance.ephemeral(),
-        raise_on_error=False,
-        resources={"warehouse": warehouse(), "dbt": dbt()},
-    )
-
-
-@pytest.fixture(scope="module")
-def operations(tmp_path_factory):
-    """A throwaway installation (fixture drop, warehouse, published file, outputs) after
-    one successful run of the school-year job; every path holds an apostrophe, an accent
-    and spaces, as a real folder name may (each enters SQL through alses.sql)."""
-    tmp = tmp_path_factory.mktemp("operations") / "l'entrepôt des données"
-    tmp.mkdir()
-    env = {
-        "ALSES_BDC_DIR": str(tmp / "bdc"),
-        "ALSES_WAREHOUSE": str(tmp / "w.duckdb"),
-        "ALSES_PUBLISHED": str(tmp / "publie" / "alses_marts.duckdb"),
-        "ALSES_OUTPUT_DIR": str(tmp / "outputs"),
-        "DAGSTER_HOME": str(tmp / "dagster"),
-    }
-    write_drop(tmp / "bdc")
-    Path(env["DAGSTER_HOME"]).mkdir()
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in env.items():
-            mp.setenv(key, value)
-        result = run_year()
-        assert result.success
-        yield tmp, env
+@pytest.fixture
+def operations(fixture_job, monkeypatch):
+    """The session's installation after one successful run, its settings in force."""
+    for key, value in fixture_job.env.items():
+        monkeypatch.setenv(key, value)
+    return fixture_job
 
 
 def test_a_run_publishes_then_a_failing_check_leaves_the_file_untouched(operations):
-    tmp, env = operations
-    published = Path(env["ALSES_PUBLISHED"])
+    tmp, published = operations.root, operations.published
     assert (tmp / "outputs" / "rapport_alses_2021-2022.pdf").exists()
     with duckdb.connect(str(published), read_only=True) as con:
         tables_publiees = {
@@ -162,13 +133,12 @@ print(con.execute(q).fetchone()[0], flush=True)
 
 
 def test_open_reader_keeps_its_version_and_next_connection_sees_the_new(operations):
-    tmp, env = operations
-    published = Path(env["ALSES_PUBLISHED"])
+    tmp, published = operations.root, operations.published
     work = tmp / "autre.duckdb"
     with duckdb.connect(str(work)) as con:  # another version: fewer rows
         con.execute("create schema marts")
         con.execute("create table marts.indicateurs as select 1 as x")
-    before = publish(tmp / "w.duckdb", published)["indicateurs"]
+    before = publish(operations.warehouse, published)["indicateurs"]
     reader = subprocess.Popen(
         [sys.executable, "-c", READER, str(published)],
         stdin=subprocess.PIPE,
@@ -185,30 +155,34 @@ def test_open_reader_keeps_its_version_and_next_connection_sees_the_new(operatio
         reader.wait(timeout=30)
     with duckdb.connect(str(published), read_only=True) as con:
         assert con.execute("select count(*) from marts.indicateurs").fetchone()[0] == 1
-    publish(tmp / "w.duckdb", published)  # restore for the next test
+    publish(operations.warehouse, published)  # restore for the next test
 
 
-def test_killing_a_build_leaves_the_published_file_identical(operations):
-    tmp, env = operations
-    published = Path(env["ALSES_PUBLISHED"])
+#: A publication killed at the worst moment: the new file is complete, and the process
+#: dies instead of renaming it over the published one (os.replace is the rename).
+KILLED_AT_RENAME = """
+import os, signal, sys
+from pathlib import Path
+from alses.publish import publish
+os.replace = lambda *args: os.kill(os.getpid(), signal.SIGKILL)
+publish(Path(sys.argv[1]), Path(sys.argv[2]))
+"""
+
+
+def test_killing_the_publication_before_its_rename_leaves_the_file_identical(operations):
+    published = operations.published
     before = published.read_bytes()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "orchestration.run"],
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_AT_RENAME, str(operations.warehouse), str(published)],
         cwd=ROOT,
-        env=dict(os.environ, **env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
+        capture_output=True,
+        check=False,
     )
-    try:
-        line = ""
-        while "[1/1] 2021-2022" not in line:
-            line = process.stdout.readline()
-            assert line, "the run ended before it started the year"
-        time.sleep(8)  # inside the extraction or the dbt build, long before publication
-        assert process.poll() is None
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    leftovers = list(published.parent.glob(f".{published.name}.*.tmp"))
+    assert leftovers, "the new file was written before the rename"
     assert published.read_bytes() == before
+    with duckdb.connect(str(published), read_only=True) as con:  # still a valid file
+        assert con.execute("select count(*) from marts.indicateurs").fetchone()[0] > 0
+    publish(operations.warehouse, published)  # the next publication cleans up
+    assert not list(published.parent.glob(f".{published.name}.*.tmp"))

@@ -1,49 +1,44 @@
 {#-
   Building blocks of the indicator families. Each count is made at two levels: by
-  territory, and for the département (`NORD`), counted again over all rows so that
-  distinct counts stay distinct (an educator who moved territory counts once).
+  territory, and for the département (`NORD`), counted again over all rows (a rollup
+  over the territory) so that distinct counts stay distinct (an educator who moved territory counts
+  once).
   A family model is a union of `numerateur(...)` and `denominateur(...)` rows:
   numerator rows carry a modality, denominator rows the modality '*' (the whole
   indicator) or, for taux_renseignement, the field they belong to.
 -#}
 
-{#- The two levels of every count: (territory expression, extra group-by columns). -#}
-{% macro niveaux() -%}
-    {{ return([('territoire_code', ['territoire_code']), ("'NORD'", [])]) }}
-{%- endmacro %}
-
+{#- Each count is one grouping: `rollup(territoire_code)` gives the territory rows and
+    the département row (territory grouped away, labelled NORD) in one pass — the same
+    as `grouping sets ((..., territoire_code), (...))`, which sqlfluff cannot parse. -#}
 {% macro numerateur(indicateur, relation, modalite, where='true', unit='count(*)') -%}
-    {% for territoire, colonnes in niveaux() %}
-        select
-            annee_scolaire,
-            perimetre,
-            {{ territoire }} as territoire_code,
-            '{{ indicateur }}' as indicateur,
-            cast({{ modalite }} as varchar) as modalite,
-            cast({{ unit }} as bigint) as numerateur,
-            cast(null as bigint) as denominateur
-        from {{ relation }}
-        where ({{ where }}) and {{ modalite }} is not null
-        group by {{ (['annee_scolaire', 'perimetre'] + colonnes + [modalite]) | join(', ') }}
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    select
+        annee_scolaire,
+        perimetre,
+        case when grouping(territoire_code) = 1 then 'NORD' else territoire_code end
+            as territoire_code,
+        '{{ indicateur }}' as indicateur,
+        cast({{ modalite }} as varchar) as modalite,
+        cast({{ unit }} as bigint) as numerateur,
+        cast(null as bigint) as denominateur
+    from {{ relation }}
+    where ({{ where }}) and {{ modalite }} is not null
+    group by annee_scolaire, perimetre, {{ modalite }}, rollup(territoire_code)
 {%- endmacro %}
 
 {% macro denominateur(indicateur, relation, where='true', unit='count(*)', modalite="'*'") -%}
-    {% for territoire, colonnes in niveaux() %}
-        select
-            annee_scolaire,
-            perimetre,
-            {{ territoire }} as territoire_code,
-            '{{ indicateur }}' as indicateur,
-            {{ modalite }} as modalite,
-            cast(null as bigint) as numerateur,
-            cast({{ unit }} as bigint) as denominateur
-        from {{ relation }}
-        where {{ where }}
-        group by {{ (['annee_scolaire', 'perimetre'] + colonnes) | join(', ') }}
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    select
+        annee_scolaire,
+        perimetre,
+        case when grouping(territoire_code) = 1 then 'NORD' else territoire_code end
+            as territoire_code,
+        '{{ indicateur }}' as indicateur,
+        {{ modalite }} as modalite,
+        cast(null as bigint) as numerateur,
+        cast({{ unit }} as bigint) as denominateur
+    from {{ relation }}
+    where {{ where }}
+    group by annee_scolaire, perimetre, rollup(territoire_code)
 {%- endmacro %}
 
 {# A distribution leaving "non renseigné" out of numerator and denominator. #}

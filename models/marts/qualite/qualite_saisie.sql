@@ -1,12 +1,8 @@
 {#- What the coordinators send back to the associations: the taux de renseignement of
     each field per structure, per territory and for the département, and the rejections
     of the extraction per BDC table. -#}
-with jeunes as (
-    select * from {{ ref('fct_accompagnement') }}
-),
-
-interventions as (
-    {{ avec_perimetres(ref('fct_intervention')) }}
+with renseignement as (
+    select * from {{ ref('int_qualite__renseignement') }}
 ),
 
 chargements as (
@@ -15,32 +11,6 @@ chargements as (
 
 quarantaine as (
     select * from {{ source('bdc', 'quarantaine') }}
-),
-
-renseignement as (
-    {%- set niveaux_qualite = [
-        ('territoire_code', 'structure_id', ['territoire_code', 'structure_id']),
-        ('territoire_code', 'cast(null as varchar)', ['territoire_code']),
-        ("'NORD'", 'cast(null as varchar)', []),
-    ] %}
-    {% for champ, relation, population, rempli in champs_renseignement() %}
-        {% set champ_loop = loop %}
-        {% for territoire, structure, colonnes in niveaux_qualite %}
-            select
-                annee_scolaire,
-                perimetre,
-                {{ territoire }},
-                {{ structure }},
-                'taux_renseignement' as mesure,
-                '{{ champ }}' as objet,
-                cast(sum(case when {{ rempli }} then 1 else 0 end) as bigint) as numerateur,
-                cast(count(*) as bigint) as denominateur
-            from {{ relation }}
-            where {{ population }}
-            group by {{ (['annee_scolaire', 'perimetre'] + colonnes) | join(', ') }}
-            {% if not (loop.last and champ_loop.last) %}union all{% endif %}
-        {% endfor %}
-    {% endfor %}
 ),
 
 traitements as (

@@ -1,0 +1,75 @@
+"""The contract is described once (alses/contract.py); everything else that repeats it
+is checked against it: the dbt sources, the test fixture's headers, the shared
+contract's tables (docs) and the nomenclatures seed (tests/test_dbt.py)."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from alses.contract import DBT_SOURCES, PERSONAL_COLUMNS, TABLES, TABLES_BY_NAME, dbt_sources
+from alses.settings import ROOT
+from tests.bdc_fixture import HEADERS
+
+EXPORT_FORMAT = ROOT.parent / "shared" / "contract" / "export_format.md"
+
+
+def test_dbt_sources_are_generated_from_the_contract():
+    on_disk = yaml.safe_load((ROOT / DBT_SOURCES).read_text(encoding="utf-8"))
+    assert on_disk == dbt_sources(), "regenerate with: .venv/bin/python -m alses.contract"
+
+
+def test_fixture_headers_are_the_contract_columns():
+    for name, header in HEADERS.items():
+        columns = TABLES_BY_NAME[name].column_names
+        # the personal columns of a file are in the fixture but never read
+        kept = [c for c in header if c in columns or c not in PERSONAL_COLUMNS]
+        assert kept == columns, name
+    mandatory = {t.name for t in TABLES if not t.optional_file}
+    assert mandatory <= set(HEADERS)
+
+
+def documented_tables() -> dict[str, list[tuple[str, str]]]:
+    """The shared contract's column tables: {table: [(column, type cell), ...]}."""
+    tables: dict[str, list[tuple[str, str]]] = {}
+    current = None
+    for line in EXPORT_FORMAT.read_text(encoding="utf-8").splitlines():
+        if m := re.match(r"### (\w+)\.csv", line):
+            current = tables.setdefault(m.group(1), [])
+        elif (
+            current is not None and line.startswith("|") and not re.match(r"\|\s*(-|column)", line)
+        ):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            for name in cells[0].split(","):
+                current.append((name.strip(), cells[1]))
+    return tables
+
+
+def test_the_shared_contract_tables_match_the_contract():
+    assert EXPORT_FORMAT.is_file(), f"{EXPORT_FORMAT} absent: ../shared sits beside the clone"
+    documented = documented_tables()
+    assert set(documented) == set(TABLES_BY_NAME)
+    for name, rows in documented.items():
+        table = TABLES_BY_NAME[name]
+        names = {c.removesuffix(" (K)") for c, _ in rows}
+        expected = set(table.column_names) | (PERSONAL_COLUMNS & names)
+        if name == "actions_collectives":  # documented as the ponctuelles' columns plus these
+            assert names <= expected, name
+        else:
+            assert names == expected, name
+        for column, kind in rows:
+            key = column.endswith(" (K)")
+            column = column.removesuffix(" (K)")
+            if column in PERSONAL_COLUMNS:
+                continue
+            col = table.column(column)
+            assert key == (table.key == (column,)), (name, column)
+            if m := re.search(r"nom\. `(\w+)`", kind):
+                assert (col.kind, col.nomenclature) == ("code", m.group(1)), (name, column)
+            if "→" in kind:
+                refs = set(re.findall(r"\b(\w+)\b", kind.split("→")[1])) & set(TABLES_BY_NAME)
+                assert col.kind == "ref" and set(col.ref) == refs, (name, column)
+            assert col.multi == kind.startswith("multi"), (name, column)
+            if kind == "date":
+                assert col.kind == "date", (name, column)
