@@ -6,24 +6,26 @@ python -m orchestration.run
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
-from alses.demo.generator import write_demo
-from alses.settings import ROOT, school_year_folders, settings
+from alses.depots import ConfigurationError, drops_to_load
+from alses.pseudonym import SecretError
+from alses.settings import ROOT, settings
 from orchestration.definitions import defs
 
 
 def main() -> int:
     cfg = settings()
-    years = school_year_folders(cfg.bdc_dir)
-    if not years:
-        print(f"Aucun dépôt dans {cfg.bdc_dir} : écriture des données de démonstration.")
-        write_demo(cfg.bdc_dir)
-        years = school_year_folders(cfg.bdc_dir)
+    try:
+        years = drops_to_load(cfg)  # never writes to a configured ALSES_BDC_DIR
+    except (ConfigurationError, SecretError) as exc:
+        print(f"\nÉCHEC avant chargement :\n{exc}", file=sys.stderr)
+        return 1
     # The run history stays inside the repository: a run never depends on ~.
     home = os.environ.setdefault("DAGSTER_HOME", str(ROOT / ".dagster"))
     os.makedirs(home, exist_ok=True)
@@ -47,7 +49,7 @@ def main() -> int:
                 error = event.step_failure_data.error
                 while error.cause is not None:
                     error = error.cause
-                message = error.message.strip().removeprefix("alses.reading.BdcFileError: ")
+                message = re.sub(r"^alses(\.\w+)+: ", "", error.message.strip())
                 print(
                     f"\nÉCHEC {annee} à l'étape {event.step_key} :\n{message}\n"
                     f"Le fichier publié {cfg.published} n'a pas été modifié.",

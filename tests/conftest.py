@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -9,6 +10,10 @@ from alses.extract import load_drop
 from alses.settings import ROOT
 
 NOMENCLATURES = ROOT / "seeds" / "nomenclatures.csv"
+
+# The tests' fixture drops are not the demo drops: they need a pseudonymisation secret
+# (alses/pseudonym.py), as a real export would. Subprocesses inherit it.
+os.environ.setdefault("ALSES_PSEUDO_SECRET", "tests-secret-not-for-real-data")
 
 
 @pytest.fixture
