@@ -365,7 +365,7 @@ def normalize(records: Iterator[Record], table: Table, source: str, out: Path) -
     reading = FileReading(table.name, source, out)
     first, names = _header(records, table, source)
     where = f"{source}, ligne {first.first}"
-    width = len(names)
+    width = header_width = len(names)
     while width and not names[width - 1]:  # trailing separators on the header line
         width -= 1
     names = names[:width]
@@ -404,10 +404,13 @@ def normalize(records: Iterator[Record], table: Table, source: str, out: Path) -
             fields = record.fields
             if (
                 motif is None
-                and len(fields) > width
+                and width < len(fields) <= header_width
                 and not any(v.strip(TRIM) for v in fields[width:])
             ):
-                fields = fields[:width]  # trailing separators, as on the header line
+                # Trailing separators, as on the header line (and only then: otherwise a
+                # header missing a column would shift the values of every row with an
+                # empty last field into the wrong columns).
+                fields = fields[:width]
             if motif is None and len(fields) != width:
                 motif, detail = MALFORMED_FIELDS, f"{len(fields)} champs"
             if motif is None and record.unreadable:
