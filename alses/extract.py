@@ -416,6 +416,13 @@ def _load_table(
     t = table.name
     meta = f"{_lit(annee)} as annee_scolaire, {_lit(load_id)} as load_id, "
     meta += f"{_lit(reading.source)} as fichier_source"
+    cols = ", ".join(_q(c) for c in table.column_names)
+    if reading.normalized is None:  # an optional file absent: nothing to check
+        con.execute(
+            f"create or replace temp table ok_{t} as select {meta}, _ligne as ligne, {cols} "
+            f"from src_{t}"
+        )
+        return TableLoad(t, reading.source, 0, 0, 0, 0)
     checks = _row_checks(table, annee)
     con.execute(
         f"create or replace temp table chk_{t} as select *, "
@@ -430,46 +437,62 @@ def _load_table(
     )
     # Workbook cells holding a formula without a cached value: unreadable, hence emptied
     # (required ones already set their row aside while reading).
-    emptied = con.execute(
-        f"insert into q_{load_id} ({quarantine_cols}) select {_lit(annee)}, {_lit(load_id)}, "
-        f"{_lit(t)}, {_lit(reading.source)}, _ligne, colonne, null, "
-        f"{_lit(FORMULA)}, {_lit(VALUE_EMPTIED)}, _ligne_fin from ("
-        f"  select _ligne, _ligne_fin, unnest(string_split(_illisibles, ',')) as colonne "
-        f"  from chk_{t} where _raison is null and _illisibles is not null)"
-    ).fetchone()[0]
-    cols = ", ".join(_q(c) for c in table.column_names)
+    emptied = 0
+    if reading.unreadable:
+        emptied = con.execute(
+            f"insert into q_{load_id} ({quarantine_cols}) select {_lit(annee)}, {_lit(load_id)}, "
+            f"{_lit(t)}, {_lit(reading.source)}, _ligne, colonne, null, "
+            f"{_lit(FORMULA)}, {_lit(VALUE_EMPTIED)}, _ligne_fin from ("
+            f"  select _ligne, _ligne_fin, unnest(string_split(_illisibles, ',')) as colonne "
+            f"  from chk_{t} where _raison is null and _illisibles is not null)"
+        ).fetchone()[0]
     con.execute(
         f"create or replace temp table ok_{t} as select {meta}, _ligne as ligne, {cols} "
         f"from chk_{t} where _raison is null"
     )
-    for col, bad, motif in _field_checks(table, annee):
-        v = _q(col.name)
-        n = con.execute(
-            f"insert into q_{load_id} ({QCOLS}, ligne_fin) select annee_scolaire, load_id, "
-            f"{_lit(t)}, fichier_source, ligne, {_lit(col.name)}, {v}, {_lit(motif)}, "
-            f"{_lit(VALUE_EMPTIED)}, ligne from ok_{t} where {v} is not null and {bad}"
-        ).fetchone()[0]
-        if n:
-            con.execute(f"update ok_{t} set {v} = null where {v} is not null and {bad}")
-            emptied += n
-    for col in table.columns:
-        if col.multi:
-            emptied += _clean_multi(con, table, col, load_id, QCOLS)
-    for name in reading.ignored_columns:
-        con.execute(
-            f"insert into q_{load_id} ({quarantine_cols}) values ({_lit(annee)}, "
-            f"{_lit(load_id)}, {_lit(t)}, {_lit(reading.source)}, 1, {_lit(name)}, null, "
-            "'colonne inconnue du contrat : ignorée', "
-            f"{_lit(COLUMN_IGNORED)}, 1)"
+    # Optional values: every rejection in one statement, every emptying in another.
+    field_checks = _field_checks(table, annee)
+    if field_checks:
+        union = " union all ".join(
+            f"select annee_scolaire, load_id, {_lit(t)}, fichier_source, ligne, "
+            f"{_lit(col.name)}, {_q(col.name)}, {_lit(motif)}, {_lit(VALUE_EMPTIED)}, ligne "
+            f"from ok_{t} where {_q(col.name)} is not null and {bad}"
+            for col, bad, motif in field_checks
         )
-    if reading.normalized is not None:
-        for name in reading.absent_columns:
-            con.execute(
-                f"insert into q_{load_id} ({quarantine_cols}) values ({_lit(annee)}, "
-                f"{_lit(load_id)}, {_lit(t)}, {_lit(reading.source)}, 1, {_lit(name)}, null, "
-                "'colonne facultative absente du fichier : lue comme non renseignée', "
-                f"{_lit(COLUMN_ABSENT)}, 1)"
-            )
+        emptied += con.execute(f"insert into q_{load_id} ({QCOLS}, ligne_fin) {union}").fetchone()[
+            0
+        ]
+        bad_by_column: dict[str, list[str]] = {}
+        for col, bad, _ in field_checks:
+            bad_by_column.setdefault(col.name, []).append(f"({bad})")
+        sets = ", ".join(
+            f"{_q(c)} = case when {_q(c)} is not null and ({' or '.join(b)}) then null "
+            f"else {_q(c)} end"
+            for c, b in bad_by_column.items()
+        )
+        con.execute(f"update ok_{t} set {sets}")
+    multi = [col for col in table.columns if col.multi]
+    if multi:
+        counts = con.execute(
+            "select " + ", ".join(f"count({_q(c.name)})" for c in multi) + f" from ok_{t}"
+        ).fetchone()
+        for col, n in zip(multi, counts, strict=True):
+            if n:
+                emptied += _clean_multi(con, table, col, load_id, QCOLS)
+    notes = [
+        (name, "colonne inconnue du contrat : ignorée", COLUMN_IGNORED)
+        for name in reading.ignored_columns
+    ] + [
+        (name, "colonne facultative absente du fichier : lue comme non renseignée", COLUMN_ABSENT)
+        for name in reading.absent_columns
+    ]
+    if notes:
+        values = ", ".join(
+            f"({_lit(annee)}, {_lit(load_id)}, {_lit(t)}, {_lit(reading.source)}, 1, "
+            f"{_lit(name)}, null, {_lit(motif)}, {_lit(traitement)}, 1)"
+            for name, motif, traitement in notes
+        )
+        con.execute(f"insert into q_{load_id} ({quarantine_cols}) values {values}")
     read = con.execute(f"select count(*) from src_{t}").fetchone()[0]
     loaded = con.execute(f"select count(*) from ok_{t}").fetchone()[0]
     return TableLoad(t, reading.source, read, loaded, read - loaded, emptied)

@@ -81,6 +81,7 @@ class FileReading:
     normalized: Path | None  # None: the (optional) file is absent
     encoding: str = "utf-8"
     rows: int = 0  # records read (header and blank lines excluded)
+    unreadable: int = 0  # records holding an unreadable cell (workbook formulas)
     lines: int = 0  # physical lines of the file
     ignored_columns: list[str] = field(default_factory=list)
     absent_columns: list[str] = field(default_factory=list)
@@ -419,6 +420,7 @@ def normalize(records: Iterator[Record], table: Table, source: str, out: Path) -
                     motif = FORMULA
                     detail = ", ".join(names[i] for i in sorted(required & set(record.unreadable)))
                 unreadable = ",".join(bad)
+                reading.unreadable += 1
             if motif is None:
                 values = [fields[i].strip(TRIM) if i is not None else "" for i in kept]
             writer.writerow(
