@@ -211,3 +211,52 @@ def test_load_of_a_hostile_drop_keeps_every_promise(edits):
             con.execute("checkpoint")
         raw = warehouse.read_bytes()
         assert not [m for m in ALL_MARKERS if m.encode() in raw]
+
+
+SIMPLE = [b";", b"x", b"\n", b" ", b"\t", b"\xc3\xa9", b"\xc2\xa0", b"|", b"\n\n", b"7"]
+simple_splice = st.tuples(
+    st.integers(0, 10_000),
+    st.integers(0, 12),
+    st.lists(st.sampled_from(SIMPLE), max_size=5).map(b"".join),
+)
+simple_mutation = st.lists(simple_splice, min_size=0, max_size=3).map(lambda s: ("splices", s))
+
+
+def read_both(path: Path, table, tmp: Path):
+    results = []
+    for fast in (True, False):
+        out = tmp / f"out-{fast}.csv"
+        try:
+            r = read_csv_file(path, table, out, fast=fast)
+        except BdcFileError as exc:
+            results.append(("erreur", str(exc)))
+            continue
+        fields = (r.rows, r.lines, r.encoding, r.ignored_columns, r.absent_columns)
+        results.append((fields, out.read_bytes()))
+    return results
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None)
+@given(name=file_name, how=st.one_of(simple_mutation, mutation))
+def test_fast_path_reads_exactly_like_the_careful_reader(name, how):
+    """DuckDB reads the simple files (no quote, no blank line, valid UTF-8) without a
+    Python pass per row; whatever it reads, it reads exactly as the careful reader."""
+    content = mutate(BASE[name], how)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{name}.csv"
+        path.write_bytes(content)
+        fast, careful = read_both(path, TABLES_BY_NAME[name], Path(tmp))
+        assert fast == careful
+
+
+def test_the_fixture_files_take_the_fast_path(tmp_path):
+    from alses import reading
+
+    for name, content in BASE.items():
+        path = tmp_path / f"{name}.csv"
+        path.write_bytes(content)
+        with path.open("rb") as fh:
+            got = reading._read_fast(
+                fh, path, "utf-8", TABLES_BY_NAME[name], path.name, tmp_path / "o.csv"
+            )
+        assert got is not None and got.rows == content.count(b"\n") - 1, name
