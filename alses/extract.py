@@ -11,8 +11,10 @@ Reloading a year replaces that year's rows in one transaction.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +31,16 @@ from alses.contract import (
     parse_school_year,
     school_year_bounds,
 )
-from alses.reading import BdcFileError, FileReading, read_csv_file, read_sheet
+from alses.pseudonym import jeune_key, pseudo_secret
+from alses.reading import (
+    FORMULA,
+    MAX_LINE_BYTES,
+    BdcFileError,
+    FileReading,
+    open_regular,
+    read_csv_file,
+    read_sheet,
+)
 from alses.sql import identifier as _q
 from alses.sql import literal as _lit
 
@@ -38,20 +49,29 @@ META_COLUMNS = ("annee_scolaire", "load_id", "fichier_source", "ligne")
 QUARANTAINE_DDL = """
 create table if not exists raw.quarantaine (
     annee_scolaire varchar, load_id varchar, table_bdc varchar, fichier varchar,
-    ligne integer, colonne varchar, valeur varchar, motif varchar, traitement varchar
+    ligne integer, colonne varchar, valeur varchar, motif varchar, traitement varchar,
+    ligne_fin integer
 )"""
 
 CHARGEMENTS_DDL = """
 create table if not exists raw.chargements (
     annee_scolaire varchar, load_id varchar, table_bdc varchar, fichier varchar,
     encodage varchar, lignes_lues bigint, lignes_chargees bigint, lignes_ecartees bigint,
-    valeurs_videes bigint
+    valeurs_videes bigint, lignes_fichier bigint
 )"""
+
+CLES_DDL = """
+create table if not exists raw.cles_jeunes (usager_id_bdc varchar, jeune_key varchar)"""
 
 ROW_SET_ASIDE = "ligne écartée"
 VALUE_EMPTIED = "valeur vidée"
 COLUMN_IGNORED = "colonne ignorée"
 COLUMN_ABSENT = "colonne absente"
+FILE_IGNORED = "fichier ignoré"
+
+
+class DiskFullError(Exception):
+    """The disk filled up while the warehouse was written: nothing of the year was kept."""
 
 
 @dataclass
@@ -102,11 +122,34 @@ def _macros(con: duckdb.DuckDBPyConnection, nomenclatures: Path) -> None:
     )
 
 
-def _read_drop(drop: Path, workdir: Path) -> list[FileReading]:
-    csvs = {p.name.lower(): p for p in drop.iterdir() if p.suffix.lower() == ".csv"}
-    workbook_path = next((p for p in drop.iterdir() if p.name.lower() == WORKBOOK_NAME), None)
+def _drop_entries(drop: Path) -> tuple[dict[str, Path], Path | None, list[str]]:
+    """The contract's files of a drop, matched case-insensitively (two files naming one
+    table make the year unreadable), the workbook, and the other entries' names."""
+    names = {t.file_name: t.name for t in TABLES}
+    by_name: dict[str, list[Path]] = {}
+    for p in sorted(drop.iterdir()):
+        by_name.setdefault(p.name.lower(), []).append(p)
+    for name, paths in by_name.items():
+        if len(paths) > 1 and (name in names or name == WORKBOOK_NAME):
+            what = f"la table « {names[name]} »" if name in names else "le classeur"
+            raise BdcFileError(
+                f"{drop} : {' et '.join(p.name for p in paths)} désignent tous {what} "
+                "(les noms de fichier ne distinguent pas les majuscules). Gardez un seul "
+                "fichier et supprimez l'autre."
+            )
+    csvs = {name: paths[0] for name, paths in by_name.items() if name in names}
+    workbook = by_name.get(WORKBOOK_NAME, [None])[0]
+    others = [ps[0].name for n, ps in by_name.items() if n not in names and n != WORKBOOK_NAME]
+    return csvs, workbook, others
+
+
+def _read_drop(drop: Path, workdir: Path) -> tuple[list[FileReading], list[str]]:
+    """Read every file of the drop; return the readings and the entries ignored."""
+    csvs, workbook_path, ignored = _drop_entries(drop)
     readings: list[FileReading] = []
     if csvs or workbook_path is None:
+        if workbook_path is not None:
+            ignored.append(workbook_path.name)
         for table in TABLES:
             path = csvs.get(table.file_name)
             out = workdir / table.file_name
@@ -120,19 +163,39 @@ def _read_drop(drop: Path, workdir: Path) -> list[FileReading]:
                     "situations et interventions doivent figurer dans chaque dépôt."
                 )
             readings.append(read_csv_file(path, table, out))
-        return readings
+        return readings, ignored
+    return _read_workbook(workbook_path, workdir), ignored
+
+
+def _read_workbook(workbook_path: Path, workdir: Path) -> list[FileReading]:
     import openpyxl
 
+    readings: list[FileReading] = []
     try:
+        open_regular(workbook_path, workbook_path.name).close()
+        # Twice: the cached values, and the formulas (a formula without a cached value
+        # reads as empty in the first; the second tells it from an empty cell).
         workbook = openpyxl.load_workbook(workbook_path, read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(workbook_path, read_only=True, data_only=False)
+    except BdcFileError:
+        raise
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one error
         raise BdcFileError(
-            f"{workbook_path} : classeur Excel illisible ({exc}). Ré-exportez le classeur "
-            "depuis la BDC, ou exportez les tables en CSV."
+            f"{workbook_path} : classeur Excel illisible ({type(exc).__name__}). Ré-exportez "
+            "le classeur depuis la BDC, ou exportez les tables en CSV."
         ) from exc
     try:
+        sheets: dict[str, list[str]] = {}
+        for name in workbook.sheetnames:
+            sheets.setdefault(name.strip().lower(), []).append(name)
         for table in TABLES:
-            if table.name not in workbook.sheetnames:
+            found = sheets.get(table.name, [])
+            if len(found) > 1:
+                raise BdcFileError(
+                    f"{workbook_path} : les feuilles {' et '.join(found)} désignent toutes la "
+                    f"table « {table.name} ». Gardez une seule feuille."
+                )
+            if not found:
                 if table.optional_file:
                     readings.append(FileReading(table.name, f"{WORKBOOK_NAME}[{table.name}]", None))
                     continue
@@ -141,24 +204,53 @@ def _read_drop(drop: Path, workdir: Path) -> list[FileReading]:
                     f"(feuilles trouvées : {', '.join(workbook.sheetnames)}). Ajoutez-la ou "
                     "exportez les tables en CSV."
                 )
-            readings.append(read_sheet(workbook, workbook_path, table, workdir / table.file_name))
+            try:
+                readings.append(
+                    read_sheet(
+                        workbook,
+                        formulas,
+                        found[0],
+                        workbook_path,
+                        table,
+                        workdir / table.file_name,
+                    )
+                )
+            except BdcFileError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a corrupt sheet is one error
+                raise BdcFileError(
+                    f"{workbook_path}[{found[0]}] : feuille illisible ({type(exc).__name__}). "
+                    "Ré-exportez le classeur depuis la BDC, ou exportez les tables en CSV."
+                ) from exc
     finally:
         workbook.close()
+        formulas.close()
     return readings
 
 
+READ_COLUMNS = {
+    "_ligne": "INTEGER",
+    "_ligne_fin": "INTEGER",
+    "_motif": "VARCHAR",
+    "_detail": "VARCHAR",
+    "_illisibles": "VARCHAR",
+}
+
+
 def _src_select(table: Table, reading: FileReading) -> str:
-    cols = ", ".join(f"nullif(trim({_q(c)}), '') as {_q(c)}" for c in table.column_names)
+    meta = "_ligne, _ligne_fin, nullif(_motif, '') as _motif, nullif(_detail, '') as _detail, "
+    meta += "nullif(_illisibles, '') as _illisibles"
+    cols = ", ".join(f"nullif({_q(c)}, '') as {_q(c)}" for c in table.column_names)
     if reading.normalized is None:
         cols = ", ".join(f"null::varchar as {_q(c)}" for c in table.column_names)
-        return f"select null::integer as _ligne, null::integer as _nb_champs, {cols} limit 0"
-    types = {"_ligne": "INTEGER", "_nb_champs": "INTEGER"} | {
-        c: "VARCHAR" for c in table.column_names
-    }
+        nulls = ", ".join(f"null::{t} as {k}" for k, t in READ_COLUMNS.items())
+        return f"select {nulls}, {cols} limit 0"
+    types = READ_COLUMNS | {c: "VARCHAR" for c in table.column_names}
     spec = "{" + ", ".join(f"{_lit(k)}: {_lit(v)}" for k, v in types.items()) + "}"
     return (
-        f"select _ligne, _nb_champs, {cols} from read_csv({_lit(str(reading.normalized))}, "
-        f"delim=';', quote='\"', escape='\"', header=true, auto_detect=false, columns={spec})"
+        f"select {meta}, {cols} from read_csv({_lit(str(reading.normalized))}, "
+        f"delim=';', quote='\"', escape='\"', header=true, auto_detect=false, "
+        f"max_line_size={8 * MAX_LINE_BYTES}, columns={spec})"
     )
 
 
@@ -197,32 +289,45 @@ def _invalid_reason(col: Column) -> str:
     }.get(col.kind, "valeur au format invalide")
 
 
+#: Action ids are unique across the two action files (contract, « Bad input »).
+OTHER_ACTION_FILE = {
+    "actions_ponctuelles": "actions_collectives",
+    "actions_collectives": "actions_ponctuelles",
+}
+
+
 def _row_checks(table: Table, annee: str) -> list[tuple[str, str, str, str]]:
-    """(condition, column, value expression, motif) in the contract's order of reasons."""
+    """(condition, column, value expression, motif expression) in the contract's order."""
     start, end = school_year_bounds(annee)
     checks: list[tuple[str, str, str, str]] = [
-        (
-            "_nb_champs is not null",
-            "",
-            "_nb_champs::varchar || ' champs'",
-            "ligne mal formée : nombre de champs différent de l'en-tête",
-        )
+        # set aside while reading: malformed line, unreadable encoding or formula
+        ("_motif is not null", "", "_detail", "_motif")
     ]
     for k in table.key:
-        checks.append((f"{_q(k)} is null", k, "null", "clé absente"))
+        checks.append((f"{_q(k)} is null", k, "null", _lit("clé absente")))
     key = ", ".join(_q(k) for k in table.key)
-    checks.append(
-        (
-            f"count(*) over (partition by {key}) > 1",
-            ",".join(table.key),
-            " || ' / ' || ".join(_q(k) for k in table.key),
-            "clé en double dans le fichier (toutes les occurrences sont écartées)",
+    duplicate = f"count(*) over (partition by {key}) > 1"
+    motif = _lit("clé en double dans le fichier (toutes les occurrences sont écartées)")
+    other = OTHER_ACTION_FILE.get(table.name)
+    if other:
+        in_other = f"{_q(table.key[0])} in (select {_q(table.key[0])} from src_{other})"
+        motif = (
+            f"case when {duplicate} then {motif} else "
+            + _lit(
+                f"clé en double : action_id présent aussi dans {other}.csv (les identifiants "
+                "d'action sont uniques entre les deux fichiers ; toutes les occurrences sont "
+                "écartées)"
+            )
+            + " end"
         )
+        duplicate = f"({duplicate} or {in_other})"
+    checks.append(
+        (duplicate, ",".join(table.key), " || ' / ' || ".join(_q(k) for k in table.key), motif)
     )
     for col in table.columns:
         if not col.required or col.name in table.key:
             continue
-        checks.append((f"{_q(col.name)} is null", col.name, "null", "champ obligatoire vide"))
+        checks.append((f"{_q(col.name)} is null", col.name, "null", _lit("champ obligatoire vide")))
     for col in table.columns:
         if not col.required:
             continue
@@ -233,7 +338,7 @@ def _row_checks(table: Table, annee: str) -> list[tuple[str, str, str, str]]:
                     f"not ({valid})",
                     col.name,
                     _q(col.name),
-                    f"champ obligatoire invalide : {_invalid_reason(col)}",
+                    _lit(f"champ obligatoire invalide : {_invalid_reason(col)}"),
                 )
             )
     if table.in_year_date:
@@ -243,7 +348,7 @@ def _row_checks(table: Table, annee: str) -> list[tuple[str, str, str, str]]:
                 f"bdc_date({d}) not between date '{start}' and date '{end}'",
                 table.in_year_date,
                 d,
-                f"date hors de l'année scolaire {annee} (du {start} au {end})",
+                _lit(f"date hors de l'année scolaire {annee} (du {start} au {end})"),
             )
         )
     for col in table.columns:
@@ -253,14 +358,14 @@ def _row_checks(table: Table, annee: str) -> list[tuple[str, str, str, str]]:
                     f"not ({_ref_exists(col, _q(col.name))})",
                     col.name,
                     _q(col.name),
-                    f"référence à une ligne non chargée de {' ou '.join(col.ref)}",
+                    _lit(f"référence à une ligne non chargée de {' ou '.join(col.ref)}"),
                 )
             )
     return checks
 
 
 def _case(checks: list[tuple[str, str, str, str]], pick: int) -> str:
-    whens = " ".join(f"when {c[0]} then {c[pick] if pick == 2 else _lit(c[pick])}" for c in checks)
+    whens = " ".join(f"when {c[0]} then {_lit(c[1]) if pick == 1 else c[pick]}" for c in checks)
     return f"case {whens} end"
 
 
@@ -295,60 +400,93 @@ def _field_checks(table: Table, annee: str) -> list[tuple[Column, str, str]]:
     return out
 
 
+QCOLS = "annee_scolaire, load_id, table_bdc, fichier, ligne, colonne, valeur, motif, traitement"
+
+
 def _load_table(
     con: duckdb.DuckDBPyConnection, table: Table, reading: FileReading, annee: str, load_id: str
 ) -> TableLoad:
+    """Check the rows of `src_<table>` (already read) into `ok_<table>` and the quarantine."""
     t = table.name
     meta = f"{_lit(annee)} as annee_scolaire, {_lit(load_id)} as load_id, "
     meta += f"{_lit(reading.source)} as fichier_source"
-    con.execute(f"create or replace temp table src_{t} as {_src_select(table, reading)}")
+    cols = ", ".join(_q(c) for c in table.column_names)
+    if reading.normalized is None:  # an optional file absent: nothing to check
+        con.execute(
+            f"create or replace temp table ok_{t} as select {meta}, _ligne as ligne, {cols} "
+            f"from src_{t}"
+        )
+        return TableLoad(t, reading.source, 0, 0, 0, 0)
     checks = _row_checks(table, annee)
     con.execute(
         f"create or replace temp table chk_{t} as select *, "
-        f"{_case(checks, 3)} as _motif, {_case(checks, 1)} as _colonne, "
+        f"{_case(checks, 3)} as _raison, {_case(checks, 1)} as _colonne, "
         f"{_case(checks, 2)}::varchar as _valeur from src_{t}"
     )
-    quarantine_cols = "annee_scolaire, load_id, table_bdc, fichier, ligne, colonne, valeur, "
-    quarantine_cols += "motif, traitement"
+    quarantine_cols = QCOLS + ", ligne_fin"
     con.execute(
         f"insert into q_{load_id} ({quarantine_cols}) select {_lit(annee)}, {_lit(load_id)}, "
-        f"{_lit(t)}, {_lit(reading.source)}, _ligne, _colonne, _valeur, _motif, "
-        f"{_lit(ROW_SET_ASIDE)} from chk_{t} where _motif is not null"
+        f"{_lit(t)}, {_lit(reading.source)}, _ligne, _colonne, _valeur, _raison, "
+        f"{_lit(ROW_SET_ASIDE)}, _ligne_fin from chk_{t} where _raison is not null"
     )
-    cols = ", ".join(_q(c) for c in table.column_names)
+    # Workbook cells holding a formula without a cached value: unreadable, hence emptied
+    # (required ones already set their row aside while reading).
+    emptied = 0
+    if reading.unreadable:
+        emptied = con.execute(
+            f"insert into q_{load_id} ({quarantine_cols}) select {_lit(annee)}, {_lit(load_id)}, "
+            f"{_lit(t)}, {_lit(reading.source)}, _ligne, colonne, null, "
+            f"{_lit(FORMULA)}, {_lit(VALUE_EMPTIED)}, _ligne_fin from ("
+            f"  select _ligne, _ligne_fin, unnest(string_split(_illisibles, ',')) as colonne "
+            f"  from chk_{t} where _raison is null and _illisibles is not null)"
+        ).fetchone()[0]
     con.execute(
         f"create or replace temp table ok_{t} as select {meta}, _ligne as ligne, {cols} "
-        f"from chk_{t} where _motif is null"
+        f"from chk_{t} where _raison is null"
     )
-    emptied = 0
-    for col, bad, motif in _field_checks(table, annee):
-        v = _q(col.name)
-        n = con.execute(
-            f"insert into q_{load_id} ({quarantine_cols}) select annee_scolaire, load_id, "
-            f"{_lit(t)}, fichier_source, ligne, {_lit(col.name)}, {v}, {_lit(motif)}, "
-            f"{_lit(VALUE_EMPTIED)} from ok_{t} where {v} is not null and {bad}"
-        ).fetchone()[0]
-        if n:
-            con.execute(f"update ok_{t} set {v} = null where {v} is not null and {bad}")
-            emptied += n
-    for col in table.columns:
-        if col.multi:
-            emptied += _clean_multi(con, table, col, load_id, quarantine_cols)
-    for name in reading.ignored_columns:
-        con.execute(
-            f"insert into q_{load_id} ({quarantine_cols}) values ({_lit(annee)}, "
-            f"{_lit(load_id)}, {_lit(t)}, {_lit(reading.source)}, 1, {_lit(name)}, null, "
-            "'colonne inconnue du contrat : ignorée', "
-            f"{_lit(COLUMN_IGNORED)})"
+    # Optional values: every rejection in one statement, every emptying in another.
+    field_checks = _field_checks(table, annee)
+    if field_checks:
+        union = " union all ".join(
+            f"select annee_scolaire, load_id, {_lit(t)}, fichier_source, ligne, "
+            f"{_lit(col.name)}, {_q(col.name)}, {_lit(motif)}, {_lit(VALUE_EMPTIED)}, ligne "
+            f"from ok_{t} where {_q(col.name)} is not null and {bad}"
+            for col, bad, motif in field_checks
         )
-    if reading.normalized is not None:
-        for name in reading.absent_columns:
-            con.execute(
-                f"insert into q_{load_id} ({quarantine_cols}) values ({_lit(annee)}, "
-                f"{_lit(load_id)}, {_lit(t)}, {_lit(reading.source)}, 1, {_lit(name)}, null, "
-                "'colonne facultative absente du fichier : lue comme non renseignée', "
-                f"{_lit(COLUMN_ABSENT)})"
-            )
+        emptied += con.execute(f"insert into q_{load_id} ({QCOLS}, ligne_fin) {union}").fetchone()[
+            0
+        ]
+        bad_by_column: dict[str, list[str]] = {}
+        for col, bad, _ in field_checks:
+            bad_by_column.setdefault(col.name, []).append(f"({bad})")
+        sets = ", ".join(
+            f"{_q(c)} = case when {_q(c)} is not null and ({' or '.join(b)}) then null "
+            f"else {_q(c)} end"
+            for c, b in bad_by_column.items()
+        )
+        con.execute(f"update ok_{t} set {sets}")
+    multi = [col for col in table.columns if col.multi]
+    if multi:
+        counts = con.execute(
+            "select " + ", ".join(f"count({_q(c.name)})" for c in multi) + f" from ok_{t}"
+        ).fetchone()
+        for col, n in zip(multi, counts, strict=True):
+            if n:
+                emptied += _clean_multi(con, table, col, load_id, QCOLS)
+    notes = [
+        (name, "colonne inconnue du contrat : ignorée", COLUMN_IGNORED)
+        for name in reading.ignored_columns
+    ] + [
+        (name, "colonne facultative absente du fichier : lue comme non renseignée", COLUMN_ABSENT)
+        for name in reading.absent_columns
+    ]
+    if notes:
+        values = ", ".join(
+            f"({_lit(annee)}, {_lit(load_id)}, {_lit(t)}, {_lit(reading.source)}, 1, "
+            f"{_lit(name)}, null, {_lit(motif)}, {_lit(traitement)}, 1)"
+            for name, motif, traitement in notes
+        )
+        con.execute(f"insert into q_{load_id} ({quarantine_cols}) values {values}")
     read = con.execute(f"select count(*) from src_{t}").fetchone()[0]
     loaded = con.execute(f"select count(*) from ok_{t}").fetchone()[0]
     return TableLoad(t, reading.source, read, loaded, read - loaded, emptied)
@@ -374,9 +512,10 @@ def _clean_multi(
         motif = _invalid_reason(col)
     norm = "item" if col.kind == "ref" else "bdc_norm(item)"
     n = con.execute(
-        f"insert into q_{load_id} ({qcols}) select o.annee_scolaire, o.load_id, {_lit(t)}, "
-        f"o.fichier_source, i.ligne, {_lit(col.name)}, i.item, {_lit(motif)}, "
-        f"{_lit(VALUE_EMPTIED)} from items i join ok_{t} o on o.ligne = i.ligne where {bad}"
+        f"insert into q_{load_id} ({qcols}, ligne_fin) select o.annee_scolaire, o.load_id, "
+        f"{_lit(t)}, o.fichier_source, i.ligne, {_lit(col.name)}, i.item, {_lit(motif)}, "
+        f"{_lit(VALUE_EMPTIED)}, i.ligne from items i join ok_{t} o on o.ligne = i.ligne "
+        f"where {bad}"
     ).fetchone()[0]
     con.execute(
         f"update ok_{t} set {v} = c.cleaned from ("
@@ -396,6 +535,10 @@ def _ensure_raw(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists raw")
     con.execute(QUARANTAINE_DDL)
     con.execute(CHARGEMENTS_DDL)
+    con.execute(CLES_DDL)
+    # Warehouses built before these columns existed.
+    con.execute("alter table raw.quarantaine add column if not exists ligne_fin integer")
+    con.execute("alter table raw.chargements add column if not exists lignes_fichier bigint")
     for table in TABLES:
         cols = ", ".join(f"{_q(c)} varchar" for c in table.column_names)
         con.execute(
@@ -404,17 +547,81 @@ def _ensure_raw(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-def load_drop(con: duckdb.DuckDBPyConnection, drop: Path, nomenclatures: Path) -> list[TableLoad]:
-    """Load the drop folder `drop` (named after its school year) into `raw`, replacing it."""
+def _keys(con: duckdb.DuckDBPyConnection, secret: str) -> None:
+    """Recompute `raw.cles_jeunes` for every usager_id of every year loaded, the secret
+    passed to a Python function: it never appears in any SQL text."""
+    name = f"alses_cle_{uuid.uuid4().hex}"
+    con.create_function(name, lambda u: jeune_key(secret, u), ["VARCHAR"], "VARCHAR")
+    try:
+        ids = " union ".join(
+            f"select usager_id from raw.{t} where usager_id is not null"
+            for t in ("usagers", "situations", "interventions", "actions_participants")
+        )
+        con.execute("delete from raw.cles_jeunes")
+        con.execute(f"insert into raw.cles_jeunes select usager_id, {name}(usager_id) from ({ids})")
+    finally:
+        con.remove_function(name)
+
+
+def _commit(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("commit")
+
+
+def _disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return True
+    text = str(exc).lower()
+    return "no space left on device" in text or "disk full" in text or "disque plein" in text
+
+
+def _disk_full_error(con: duckdb.DuckDBPyConnection, annee: str) -> DiskFullError:
+    try:
+        where = con.execute(
+            "select path from duckdb_databases() where database_name = current_database()"
+        ).fetchone()[0]
+    except duckdb.Error:
+        where = "l'entrepôt"
+    return DiskFullError(
+        f"{where} : disque plein pendant le chargement de l'année {annee}. Rien de cette "
+        "année n'a été enregistré : l'entrepôt garde son état précédent et le fichier publié "
+        "n'a pas été modifié. Libérez de la place sur ce disque (et dans le dossier "
+        f"temporaire {tempfile.gettempdir()}), puis relancez."
+    )
+
+
+def load_drop(
+    con: duckdb.DuckDBPyConnection,
+    drop: Path,
+    nomenclatures: Path,
+    secret: str | None = None,
+) -> list[TableLoad]:
+    """Load the drop folder `drop` (named after its school year) into `raw`, replacing it.
+
+    `secret` is the pseudonymisation secret (by default from ALSES_PSEUDO_SECRET, see
+    alses/pseudonym.py): checked before anything is read.
+    """
     annee = drop.name
     parse_school_year(annee)
+    if secret is None:
+        secret = pseudo_secret(drop.parent)
     if not drop.is_dir():
         raise BdcFileError(f"{drop} : dossier de dépôt introuvable.")
+    try:
+        return _load(con, drop, nomenclatures, secret, annee)
+    except OSError as exc:
+        if _disk_full(exc):
+            raise _disk_full_error(con, annee) from exc
+        raise BdcFileError(f"{drop} : lecture impossible ({exc.strerror or exc}).") from exc
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection, drop: Path, nomenclatures: Path, secret: str, annee: str
+) -> list[TableLoad]:
     load_id = drop_load_id(drop)
     _macros(con, nomenclatures)
     loads: list[TableLoad] = []
     with tempfile.TemporaryDirectory(prefix="bdc-") as tmp:
-        readings = _read_drop(drop, Path(tmp))
+        readings, ignored = _read_drop(drop, Path(tmp))
         con.execute(
             QUARANTAINE_DDL.replace(
                 "table if not exists raw.quarantaine", f"or replace temp table q_{load_id}"
@@ -422,8 +629,25 @@ def load_drop(con: duckdb.DuckDBPyConnection, drop: Path, nomenclatures: Path) -
         )
         by_table = {r.table: r for r in readings}
         for table in TABLES:
+            con.execute(
+                f"create or replace temp table src_{table.name} as "
+                f"{_src_select(table, by_table[table.name])}"
+            )
+        for table in TABLES:
             loads.append(_load_table(con, table, by_table[table.name], annee, load_id))
+    for name in ignored:
+        con.execute(
+            f"insert into q_{load_id} ({QCOLS}) values (?, ?, null, ?, null, null, null, ?, ?)",
+            [
+                annee,
+                load_id,
+                name,
+                "fichier ou dossier qui ne désigne aucune table du contrat : ignoré",
+                FILE_IGNORED,
+            ],
+        )
     encodings = {r.table: r.encoding for r in readings}
+    lines = {r.table: r.lines for r in readings}
     con.execute("begin transaction")
     try:
         _ensure_raw(con)
@@ -432,13 +656,13 @@ def load_drop(con: duckdb.DuckDBPyConnection, drop: Path, nomenclatures: Path) -
             con.execute(f"insert into raw.{table.name} by name select * from ok_{table.name}")
         con.execute("delete from raw.quarantaine where annee_scolaire = ?", [annee])
         con.execute(
-            f"insert into raw.quarantaine select * from q_{load_id} "
+            f"insert into raw.quarantaine by name select * from q_{load_id} "
             "order by table_bdc, ligne, colonne, motif"
         )
         con.execute("delete from raw.chargements where annee_scolaire = ?", [annee])
         for tl in loads:
             con.execute(
-                "insert into raw.chargements values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "insert into raw.chargements values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     annee,
                     load_id,
@@ -449,11 +673,18 @@ def load_drop(con: duckdb.DuckDBPyConnection, drop: Path, nomenclatures: Path) -
                     tl.chargees,
                     tl.ecartees,
                     tl.videes,
+                    lines[tl.table],
                 ],
             )
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
+        _keys(con, secret)
+        _commit(con)
+    except Exception as exc:
+        try:
+            con.execute("rollback")
+        except duckdb.Error:
+            pass  # a failed commit has already ended the transaction
+        if _disk_full(exc):
+            raise _disk_full_error(con, annee) from exc
         raise
     for table in TABLES:
         con.execute(f"drop table if exists src_{table.name}")

@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import sys
 import traceback
 from collections.abc import Iterator
@@ -24,8 +25,9 @@ from typing import TextIO
 import dagster as dg
 import duckdb
 
-from alses.demo.generator import write_demo
-from alses.settings import ROOT, school_year_folders, settings
+from alses.depots import ConfigurationError, drops_to_load
+from alses.pseudonym import SecretError
+from alses.settings import ROOT, settings
 
 #: What the terminal says each step of the school-year job is doing.
 STEPS = {
@@ -40,24 +42,27 @@ def main() -> int:
     cfg = settings()
     log_path = _log_path(cfg.log_dir)
     print(f"Journal complet : {log_path}", flush=True)
-    with _everything_to(log_path) as (terminal, log):
+    with _everything_to(log_path) as (terminal, errors, log):
         try:
-            return _run(cfg, terminal, log)
+            return _run(cfg, terminal, errors, log)
         except Exception as exc:  # the terminal gets the message; the log, the traceback
             traceback.print_exc(file=log)
-            print(f"\nÉCHEC : {exc}\nJournal complet : {log_path}", file=terminal, flush=True)
+            print(f"\nÉCHEC : {exc}\nJournal complet : {log_path}", file=errors, flush=True)
             return 1
 
 
-def _run(cfg, terminal: TextIO, log: TextIO) -> int:
+def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO) -> int:
     def say(text: str = "") -> None:
         print(text, file=terminal, flush=True)
 
-    years = school_year_folders(cfg.bdc_dir)
-    if not years:
-        say(f"Aucun dépôt dans {cfg.bdc_dir} : écriture des données de démonstration.")
-        write_demo(cfg.bdc_dir)
-        years = school_year_folders(cfg.bdc_dir)
+    def fail(text: str) -> None:
+        print(text, file=errors, flush=True)
+
+    try:
+        years = drops_to_load(cfg, announce=say)  # never writes to a configured ALSES_BDC_DIR
+    except (ConfigurationError, SecretError) as exc:
+        fail(f"\nÉCHEC avant chargement :\n{exc}")
+        return 1
     # The run history stays inside the repository: a run never depends on ~.
     home = Path(os.environ.get("DAGSTER_HOME") or ROOT / ".dagster")
     home.mkdir(parents=True, exist_ok=True)
@@ -81,9 +86,9 @@ def _run(cfg, terminal: TextIO, log: TextIO) -> int:
                 if event.event_type == dg.DagsterEventType.STEP_FAILURE:
                     step = STEPS.get(event.step_key, event.step_key)
                     message = _failure_message(event)
-                    say(f"\nÉCHEC {annee} à l'étape « {step} » :\n{message}")
-            say(f"Journal complet : {log.name}")
-            say(f"Le fichier publié {cfg.published} n'a pas été modifié.")
+                    fail(f"\nÉCHEC {annee} à l'étape « {step} » :\n{message}")
+            fail(f"Journal complet : {log.name}")
+            fail(f"Le fichier publié {cfg.published} n'a pas été modifié.")
             return 1
     say()
     say(summary(cfg.warehouse))
@@ -107,10 +112,8 @@ def _failure_message(event: dg.DagsterEvent) -> str:
     error = event.step_failure_data.error
     while error.cause is not None:
         error = error.cause
-    message = error.message.strip()
-    if ": " in message.split("\n", 1)[0]:  # "module.ExceptionClass: message"
-        message = message.split(": ", 1)[1]
-    return message
+    # "alses.reading.BdcFileError: usagers.csv : …" → "usagers.csv : …"
+    return re.sub(r"^(?:[a-z_]\w*\.)*[A-Z]\w*: ", "", error.message.strip())
 
 
 def _dbt_failures(limit: int = 10) -> list[str]:
@@ -156,10 +159,11 @@ def _log_path(log_dir: Path) -> Path:
 
 
 @contextlib.contextmanager
-def _everything_to(path: Path) -> Iterator[tuple[TextIO, TextIO]]:
+def _everything_to(path: Path) -> Iterator[tuple[TextIO, TextIO, TextIO]]:
     """Send stdout and stderr — Python's and those of child processes (dbt) — to `path`.
 
-    Yields (terminal, log): a stream on the original standard output, and the log file.
+    Yields (terminal, errors, log): streams on the original standard output and standard
+    error, and the log file.
     """
     sys.stdout.flush()
     sys.stderr.flush()
@@ -168,12 +172,13 @@ def _everything_to(path: Path) -> Iterator[tuple[TextIO, TextIO]]:
     with (
         path.open("a", encoding="utf-8", buffering=1) as log,
         os.fdopen(os.dup(saved[1]), "w", encoding="utf-8", buffering=1) as terminal,
+        os.fdopen(os.dup(saved[2]), "w", encoding="utf-8", buffering=1) as errors,
     ):
         try:
             for fd in (1, 2):
                 os.dup2(log.fileno(), fd)
             sys.stdout = sys.stderr = log
-            yield terminal, log
+            yield terminal, errors, log
         finally:
             log.flush()
             for fd, copy in saved.items():

@@ -13,6 +13,7 @@ build their own or restore what they changed.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,10 @@ from alses.settings import ROOT
 from tests.bdc_fixture import write_drop
 
 NOMENCLATURES = ROOT / "seeds" / "nomenclatures.csv"
+
+# The tests' fixture drops are not the demo drops: they need a pseudonymisation secret
+# (alses/pseudonym.py), as a real export would. Subprocesses inherit it.
+os.environ.setdefault("ALSES_PSEUDO_SECRET", "tests-secret-not-for-real-data")
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ def test_a_failing_year_prints_its_step_message_and_the_log_path(tmp_path):
     (log,) = (tmp_path / "logs").iterdir()
     assert f"Journal complet : {log}" in run.stdout
     assert "[1/1] 2021-2022 : chargement du dépôt dans raw" in run.stdout
-    assert "ÉCHEC 2021-2022 à l'étape « chargement du dépôt dans raw »" in run.stdout
-    assert "usagers.csv : fichier absent" in run.stdout
+    assert "ÉCHEC 2021-2022 à l'étape « chargement du dépôt dans raw »" in run.stderr
+    assert "usagers.csv : fichier absent" in run.stderr
     assert len(terminal.splitlines()) <= 12, terminal
     assert "STEP_FAILURE" in log.read_text(encoding="utf-8")  # the details are in the log

@@ -51,16 +51,3 @@
 {% macro duckdb__split_items(expr) -%}
     unnest(string_split({{ expr }}, '|'))
 {%- endmacro %}
-
-{# Pseudonymous key of a jeune: keyed SHA-256 of the BDC usager_id. #}
-{% macro jeune_key(expr) -%}
-    {{ return(adapter.dispatch('jeune_key')(expr)) }}
-{%- endmacro %}
-
-{% macro default__jeune_key(expr) -%}
-    encode(sha256(convert_to({{ pseudo_secret() }} || '|' || {{ expr }}, 'UTF8')), 'hex')
-{%- endmacro %}
-
-{% macro duckdb__jeune_key(expr) -%}
-    sha256({{ pseudo_secret() }} || '|' || {{ expr }})
-{%- endmacro %}

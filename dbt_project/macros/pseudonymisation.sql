@@ -1,15 +1,13 @@
 {#-
-  The secret of the pseudonymous jeune key comes from ALSES_PSEUDO_SECRET. Without it a
-  documented development default is used, and every dbt run says so: set the variable
-  before loading real data (a key computed with the default can be recomputed by anyone
-  holding a usager_id).
+  The pseudonymous key of a jeune is computed at extraction (alses/pseudonym.py:
+  HMAC-SHA256 of the usager_id under ALSES_PSEUDO_SECRET) and stored in raw.cles_jeunes.
+  dbt only looks it up: the secret never enters a model, compiled SQL, an artifact or a
+  log. The lookup column is named usager_id_bdc so that `expr` (an unqualified
+  `usager_id` in the calling model) binds to the caller's row, not to the lookup table.
 -#}
-{% macro pseudo_secret() -%}
-    '{{ env_var("ALSES_PSEUDO_SECRET", "alses-dev-secret-not-for-real-data") | replace("'", "''") }}'
+{% macro jeune_key(expr) -%}
+    (
+        select cles.jeune_key from {{ source('bdc', 'cles_jeunes') }} as cles
+        where cles.usager_id_bdc = {{ expr }}
+    )
 {%- endmacro %}
-
-{% macro warn_default_pseudo_secret() %}
-    {% if env_var("ALSES_PSEUDO_SECRET", "") == "" %}
-        {{ log("ATTENTION : ALSES_PSEUDO_SECRET n'est pas défini ; la clé pseudonyme des jeunes utilise le secret de développement. Définissez-le avant de charger de vraies données.", info=True) }}
-    {% endif %}
-{% endmacro %}

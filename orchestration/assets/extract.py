@@ -5,11 +5,13 @@ from dagster_duckdb import DuckDBResource
 
 from alses.contract import TABLES
 from alses.extract import load_drop
+from alses.pseudonym import pseudo_secret
 from alses.settings import settings
 from orchestration.partitions import annee_scolaire
 
 RAW_KEYS = {t.name: dg.AssetKey(["raw", t.name]) for t in TABLES}
 QUARANTAINE = dg.AssetKey(["raw", "quarantaine"])
+CLES = dg.AssetKey(["raw", "cles_jeunes"])
 CHARGEMENTS = dg.AssetKey(["raw", "chargements"])
 
 
@@ -23,6 +25,12 @@ CHARGEMENTS = dg.AssetKey(["raw", "chargements"])
             QUARANTAINE,
             group_name="raw",
             description="Lignes écartées et valeurs vidées, avec fichier, ligne, colonne et motif.",
+        ),
+        dg.AssetSpec(
+            CLES,
+            group_name="raw",
+            description="Clé pseudonyme de chaque usager_id chargé (HMAC-SHA256, secret "
+            "ALSES_PSEUDO_SECRET jamais écrit).",
         ),
         dg.AssetSpec(
             CHARGEMENTS,
@@ -46,6 +54,7 @@ def bdc_raw(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
     """Load the year's drop into schema `raw`, replacing that year's rows."""
     annee = context.partition_key
     cfg = settings()
+    secret = pseudo_secret(cfg.bdc_dir)  # before anything is read: no secret, no load
     drop = cfg.bdc_dir / annee
     if not drop.is_dir():
         raise dg.Failure(
@@ -53,7 +62,7 @@ def bdc_raw(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
             f"de l'année dans {cfg.bdc_dir}/{annee}/ (ou réglez ALSES_BDC_DIR)."
         )
     with warehouse.get_connection() as con:
-        loads = load_drop(con, drop, cfg.nomenclatures)
+        loads = load_drop(con, drop, cfg.nomenclatures, secret=secret)
         accounted = {
             r[0]: r[1:]
             for r in con.execute(
@@ -89,6 +98,7 @@ def bdc_raw(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
             metadata={"lues": lues, "chargees": stored[tl.table], "ecartees": ecartees},
         )
     yield dg.MaterializeResult(asset_key=CHARGEMENTS, metadata={"fichiers": len(loads)})
+    yield dg.MaterializeResult(asset_key=CLES)
     yield dg.MaterializeResult(
         asset_key=QUARANTAINE,
         metadata={"rejets": sum(tl.ecartees + tl.videes for tl in loads)},
