@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from alses.comparaisons import comparer, holm, wilson, z_deux_proportions
+from alses.comparaisons import comparer, holm, wilson, z_deux_proportions, z_vectorise
 
 
 def test_wilson_interval_of_8_out_of_10():
@@ -83,3 +83,19 @@ def test_small_difference_on_a_small_territory_is_not_significant():
     out = comparer(_cells([("NORD", 500, 1000), ("A", 8, 10), ("B", 150, 300), ("D", 342, 690)]))
     a = out[out.territoire_code == "A"].iloc[0]
     assert a.p_valeur < 0.10 and a.p_valeur_holm > 0.05 and a.sens == "non significatif"
+
+
+def test_vectorised_test_agrees_with_statsmodels():
+    cas = [(45, 100, 30, 100), (3, 12, 200, 900), (0, 10, 0, 30), (10, 10, 5, 5), (4, 0, 3, 9)]
+    z, p = z_vectorise(*zip(*cas, strict=True))
+    for i, c in enumerate(cas):
+        zs, ps = z_deux_proportions(*c)
+        assert (math.isnan(zs) and math.isnan(z[i])) or z[i] == pytest.approx(zs)
+        assert (math.isnan(ps) and math.isnan(p[i])) or p[i] == pytest.approx(ps)
+
+
+def test_holm_agrees_with_statsmodels():
+    from statsmodels.stats.multitest import multipletests
+
+    p = pd.Series([0.001, 0.2, 0.04, 0.04, 0.5, 0.013, 0.9])
+    assert list(holm(p)) == pytest.approx(list(multipletests(p, method="holm")[1]))
