@@ -31,6 +31,7 @@ class Bloc:
     territoires: list[tuple[str, str]] = field(default_factory=list)
     avec_ps: bool = False
     secret: bool = False
+    insee: list[Markup] = field(default_factory=list)
 
 
 def _ok(v) -> bool:

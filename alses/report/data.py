@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 
 from alses.disclosure import appliquer_secret
+from alses.report.formats import accents
 
 TERRITOIRES = ("CAM", "DOU", "VAL", "SAM", "VNE", "LIL", "FLA")
 TEXTES = Path(__file__).parent / "textes"
@@ -29,46 +30,52 @@ class ReportData:
     qualite_structures: pd.DataFrame  # marts.qualite_saisie for the year, per structure
     annees: list[str]
 
+    def __post_init__(self) -> None:
+        # Indexes: the report looks cells up thousands of times.
+        df = self.indicateurs.sort_values("modalite_ordre")
+        self._cells = {k: g for k, g in df.groupby(["indicateur", "perimetre", "territoire_code"])}
+        self._terr = {k: g for k, g in df.groupby(["indicateur", "perimetre"])}
+        self._rows = {
+            (r["indicateur"], r["perimetre"], r["territoire_code"], r["modalite"]): r
+            for r in df.to_dict("records")
+        }
+        prev = self.precedente
+        self._prev = {
+            (r["indicateur"], r["perimetre"], r["modalite"]): pd.Series(r)
+            for r in prev[prev.territoire_code == "NORD"].to_dict("records")
+        }
+        self._comp: dict = {}
+
     def cells(
         self, indicateur: str, perimetre: str = "ALSES", territoire: str = "NORD"
     ) -> pd.DataFrame:
         """The rows of one indicator in one cell, in catalogue order."""
-        df = self.indicateurs
-        out = df[
-            (df.indicateur == indicateur)
-            & (df.perimetre == perimetre)
-            & (df.territoire_code == territoire)
-        ]
-        return out.sort_values("modalite_ordre")
+        key = (indicateur, perimetre, territoire)
+        return self._cells[key] if key in self._cells else self.indicateurs.iloc[0:0]
 
     def cell(self, indicateur: str, modalite: str, perimetre="ALSES", territoire="NORD"):
-        rows = self.cells(indicateur, perimetre, territoire)
-        rows = rows[rows.modalite == modalite]
-        return None if rows.empty else rows.iloc[0]
+        row = self._rows.get((indicateur, perimetre, territoire, modalite))
+        return None if row is None else pd.Series(row)
 
     def cell_precedente(self, indicateur: str, modalite: str, perimetre="ALSES"):
-        df = self.precedente
-        rows = df[
-            (df.indicateur == indicateur)
-            & (df.modalite == modalite)
-            & (df.perimetre == perimetre)
-            & (df.territoire_code == "NORD")
-        ]
-        return None if rows.empty else rows.iloc[0]
+        return self._prev.get((indicateur, perimetre, modalite))
 
     def by_territory(self, indicateur: str, perimetre: str = "ALSES") -> pd.DataFrame:
-        df = self.indicateurs
-        return df[(df.indicateur == indicateur) & (df.perimetre == perimetre)]
+        key = (indicateur, perimetre)
+        return self._terr[key] if key in self._terr else self.indicateurs.iloc[0:0]
 
     def comparaison(self, indicateur: str, perimetre: str = "ALSES") -> pd.DataFrame:
         """Territory tests of one indicator, joined to the disclosure flag: a cell the
         public outputs suppress keeps no figure here either."""
-        c = self.comparaisons
-        c = c[(c.indicateur == indicateur) & (c.perimetre == perimetre)]
-        flags = self.by_territory(indicateur, perimetre)[
-            ["territoire_code", "modalite", "secret_statistique"]
-        ]
-        return c.merge(flags, on=["territoire_code", "modalite"], how="left")
+        key = (indicateur, perimetre)
+        if key not in self._comp:
+            c = self.comparaisons
+            c = c[(c.indicateur == indicateur) & (c.perimetre == perimetre)]
+            flags = self.by_territory(indicateur, perimetre)[
+                ["territoire_code", "modalite", "secret_statistique"]
+            ]
+            self._comp[key] = c.merge(flags, on=["territoire_code", "modalite"], how="left")
+        return self._comp[key]
 
     def has(self, indicateur: str, perimetre: str) -> bool:
         df = self.indicateurs
@@ -124,6 +131,10 @@ def load(warehouse: Path, annee: str) -> ReportData:
             f"marts.indicateurs n'a aucune ligne pour {annee} : chargez le dépôt de cette "
             "année et reconstruisez les modèles (make run)."
         )
+    for df in (brut, catalogue, comparaisons):
+        for col in ("modalite_libelle", "indicateur_libelle", "territoire_libelle"):
+            if col in df:
+                df[col] = df[col].map(accents)
     publie = appliquer_secret(brut)
     return ReportData(
         annee=annee,

@@ -48,7 +48,18 @@ def nombre(value: float | int | None) -> str:
 def typo(text: str) -> str:
     """French typography on a free text: no-break spaces before : ; ? ! and % and
     inside « »."""
-    text = re.sub(r" ?([:;?!])(?=\s|$)", NBSP + r"\1", text)
-    text = re.sub(r"(\d) ?%", r"\1" + NNBSP + "%", text)
-    text = re.sub(r"« ?", "«" + NBSP, text)
-    return re.sub(r" ?»", NBSP + "»", text)
+    text = re.sub(r"[ \u00a0]?([:;?!])(?=[\s<*_)]|$)", NBSP + r"\1", text)
+    text = re.sub(r"(\d)[ \u00a0\u202f]?%", r"\1" + NNBSP + "%", text)
+    text = re.sub(r"«[ \u00a0]?", "«" + NBSP, text)
+    return re.sub(r"[ \u00a0]?»", NBSP + "»", text)
+
+
+_ACCENTS = re.compile(
+    r"\bE(?=(tabliss|cole|coute|ducat|ducation|tat\b|vènement|quipe|tude|lève|mploy))"
+)
+
+
+def accents(label: str) -> str:
+    """Capital accents the nomenclature labels leave out: 'Etablissement' → 'Établissement',
+    'Ecoute' → 'Écoute', 'Educateur' → 'Éducateur'."""
+    return _ACCENTS.sub("É", str(label))
