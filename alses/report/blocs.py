@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from alses.report import charts
 from alses.report.data import TERRITOIRES, ReportData
-from alses.report.formats import pct
+from alses.report.formats import pct, typo
 from alses.report.phrases import cell, focus, phrases
 
 #: Indicators whose modalities have a natural order; the others are shown by share.
@@ -90,7 +90,7 @@ def graphique_territoires(data: ReportData, ind: str, modalite: str) -> tuple[st
         f"Part « {nord.modalite_libelle} » {data.population(ind)}, par territoire ; "
         f"Nord : {pct(nord.valeur)}. " + " ; ".join(mots) + "."
     )
-    return titre, Markup(charts.territoires_ic(lignes, nord.valeur, titre, desc))
+    return typo(titre), Markup(charts.territoires_ic(lignes, nord.valeur, titre, desc))
 
 
 def bloc(data: ReportData, ind: str, titre: str, k: int, avec_territoires: bool) -> Bloc:

@@ -13,7 +13,7 @@ import math
 import textwrap
 from html import escape
 
-from alses.report.formats import nombre, pct
+from alses.report.formats import nombre, pct, typo
 
 #: One colour per territory, for the whole report (colour-blind-safe Tableau 10 subset,
 #: darkened where white text or thin bars needed contrast).
@@ -69,16 +69,15 @@ def _svg(width: float, height: float, titre: str, desc: str, body: list[str]) ->
         f'{height:.0f}" width="{width:.0f}" height="{height:.0f}" '
         f'aria-labelledby="c{k}-t c{k}-d" font-family="DejaVu Sans, sans-serif" '
         f'font-size="{TAILLE}" fill="#1a1a1a">'
-        f'<title id="c{k}-t">{escape(titre)}</title><desc id="c{k}-d">{escape(desc)}</desc>'
-        + "".join(body)
-        + "</svg>"
+        f'<title id="c{k}-t">{escape(typo(titre))}</title>'
+        f'<desc id="c{k}-d">{escape(typo(desc))}</desc>' + "".join(body) + "</svg>"
     )
 
 
 def _text(x: float, y: float, s: str, anchor: str = "start", size: float | None = None) -> str:
     a = "" if anchor == "start" else f' text-anchor="{anchor}"'
     sz = "" if size is None else f' font-size="{size}"'
-    return f'<text x="{x:.1f}" y="{y:.1f}"{a}{sz}>{escape(s)}</text>'
+    return f'<text x="{x:.1f}" y="{y:.1f}"{a}{sz}>{escape(typo(s))}</text>'
 
 
 def _pas(top: float) -> float:
@@ -182,7 +181,11 @@ def territoires_ic(lignes: list[dict], nord: float | None, titre: str, desc: str
             )
             fin = r["haut"]
         marque = {"supérieur": " ▲", "inférieur": " ▼"}.get(r.get("sens") or "", "")
-        body.append(_text(x0 + fin * sx + 5, cy + 4, pct(r["valeur"]) + marque, size=10))
+        label = pct(r["valeur"]) + marque
+        lx = x0 + fin * sx + 5
+        if _ok(nord) and lx - 3 <= x0 + nord * sx <= lx + largeur_texte(label, 10) + 2:
+            lx = x0 + nord * sx + 4  # keep the label clear of the département's line
+        body.append(_text(lx, cy + 4, label, size=10))
         y += h
     if _ok(nord):
         xn = x0 + (x1 - x0) * nord / top

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from alses.disclosure import appliquer_secret
-from alses.report.formats import accents
+from alses.report.formats import accents, typo
 
 TERRITOIRES = ("CAM", "DOU", "VAL", "SAM", "VNE", "LIL", "FLA")
 TEXTES = Path(__file__).parent / "textes"
@@ -88,7 +88,7 @@ class ReportData:
         return str(self._cat(indicateur).indicateur_libelle)
 
     def definition(self, indicateur: str) -> str:
-        return str(self._cat(indicateur).definition)
+        return typo(str(self._cat(indicateur).definition))
 
     def population(self, indicateur: str) -> str:
         return str(self._cat(indicateur).population)
@@ -134,7 +134,7 @@ def load(warehouse: Path, annee: str) -> ReportData:
     for df in (brut, catalogue, comparaisons):
         for col in ("modalite_libelle", "indicateur_libelle", "territoire_libelle"):
             if col in df:
-                df[col] = df[col].map(accents)
+                df[col] = df[col].map(lambda x: typo(accents(x)))
     publie = appliquer_secret(brut)
     return ReportData(
         annee=annee,

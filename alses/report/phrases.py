@@ -173,7 +173,7 @@ def territoires(data: ReportData, ind: str, modalite: str) -> Markup | None:
         chiffre = cell(row, "valeur") + (Markup(" ") + pop(data, ind) if i == 0 else Markup(""))
         parts.append(Markup("{} {} ({})").format(r.territoire_libelle, sens, chiffre))
     return Markup(
-        "Écarts significatifs au reste du Nord pour {} (Nord\u00a0: {})\u00a0: {}."
+        "Par rapport au reste du Nord, écarts significatifs pour {} (Nord\u00a0: {})\u00a0: {}."
     ).format(lib(nord.modalite_libelle), cell(nord, "valeur"), Markup(", ").join(parts))
 
 
