@@ -356,6 +356,7 @@ def test_html_in_chromium_no_overlap_and_accessible(report, browser):
         "return [...document.querySelectorAll('table')]"
         ".every(t => t.caption && t.caption.textContent.trim())"
     )
+    browser.set_script_timeout(180)
     axe = Axe(browser)
     axe.inject()
     results = axe.run()
