@@ -119,7 +119,20 @@ def bloc(data: ReportData, ind: str, titre: str, k: int, avec_territoires: bool)
     f = focus(data, ind)
     if avec_territoires and f is not None:
         b.titre_territoires, b.graphique_territoires = graphique_territoires(data, ind, f)
-    # The annex table: département (ALSES, PS, previous year) then each territory.
+    return b
+
+
+def tableau(data: ReportData, ind: str, titre: str) -> Bloc:
+    """The detailed table of one indicator: département (ALSES, PS, previous year) then
+    each territory, small cells shown « < 10 » (the companion document's tables)."""
+    nord = data.cells(ind)
+    if ind not in ORDINAUX:
+        nord = nord.sort_values(
+            ["valeur", "modalite_ordre"], ascending=[False, True], na_position="last"
+        )
+    avec_ps = data.has(ind, "PS")
+    ps = data.cells(ind, "PS") if avec_ps else None
+    b = Bloc(ind, titre, data.definition(ind), avec_ps=avec_ps)
     terr = data.by_territory(ind)
     b.territoires = [(t, data.territoire_libelle(t)) for t in TERRITOIRES]
     for _, row in nord.iterrows():
@@ -137,11 +150,10 @@ def bloc(data: ReportData, ind: str, titre: str, k: int, avec_territoires: bool)
             r = terr[(terr.territoire_code == t) & (terr.modalite == row.modalite)].iloc[0]
             if _ok(r.secret_statistique):
                 b.secret = True
-                line["cells"].append(
-                    Markup('<span class="secret">&lt;\u00a010</span>')
-                    if r.secret_statistique == "effectif inférieur à 10"
-                    else Markup('<span class="secret">s</span>')
+                marque = (
+                    "&lt;\u00a010" if r.secret_statistique == "effectif inférieur à 10" else "s"
                 )
+                line["cells"].append(Markup(f'<span class="secret">{marque}</span>'))
             else:
                 line["cells"].append(cell(r, "valeur"))
         b.table.append(line)

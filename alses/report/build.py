@@ -12,7 +12,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from alses.report import charts
-from alses.report.blocs import Bloc, bloc
+from alses.report.blocs import Bloc, bloc, tableau
 from alses.report.data import TERRITOIRES, ReportData, load, reperes_insee, texte
 from alses.report.formats import decimal, nombre, pct, typo
 from alses.report.phrases import cell, evolution, lib, pop
@@ -383,6 +383,31 @@ def render(warehouse: Path, annee: str):
     data = load(warehouse, annee)
     text = render_html(data)
     return text, HTML(string=text).render(pdf_variant="pdf/ua-1")
+
+
+def render_tableaux(data: ReportData) -> str:
+    """The companion document: every indicator's detailed table (département, PS,
+    previous year, each territory), small cells « < 10 »."""
+    sections_ = [
+        {"titre": titre, "blocs": [tableau(data, ind, sous) for ind, sous, _ in items]}
+        for _, titre, items in PLAN
+    ]
+    return (
+        environment().get_template("tableaux.html.j2").render(annee=data.annee, sections=sections_)
+    )
+
+
+def write_tableaux(warehouse: Path, annee: str, out_dir: Path) -> tuple[Path, Path]:
+    """Write tableaux_alses_<annee>.html and .pdf (the detailed figures) in out_dir."""
+    from weasyprint import HTML
+
+    text = render_tableaux(load(warehouse, annee))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    html_path = out_dir / f"tableaux_alses_{annee}.html"
+    pdf_path = out_dir / f"tableaux_alses_{annee}.pdf"
+    html_path.write_text(text, encoding="utf-8")
+    HTML(string=text).write_pdf(pdf_path, pdf_variant="pdf/ua-1")
+    return html_path, pdf_path
 
 
 def write_report(warehouse: Path, annee: str, out_dir: Path) -> tuple[Path, Path]:

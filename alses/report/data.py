@@ -82,7 +82,10 @@ class ReportData:
         return bool(((df.indicateur == indicateur) & (df.perimetre == perimetre)).any())
 
     def _cat(self, indicateur: str):
-        return self.catalogue[self.catalogue.indicateur == indicateur].iloc[0]
+        if not hasattr(self, "_catalogue"):
+            uniques = self.catalogue.drop_duplicates("indicateur")
+            self._catalogue = {r["indicateur"]: pd.Series(r) for r in uniques.to_dict("records")}
+        return self._catalogue[indicateur]
 
     def libelle(self, indicateur: str) -> str:
         return str(self._cat(indicateur).indicateur_libelle)

@@ -48,7 +48,11 @@ def nombre(value: float | int | None) -> str:
 def typo(text: str) -> str:
     """French typography on a free text: no-break spaces before : ; ? ! and % and
     inside « »."""
-    text = re.sub(r"[ \u00a0]?([:;?!])(?=[\s<*_)]|$)", NBSP + r"\1", text)
+    text = re.sub(
+        r"(?<!&[a-z]{2})(?<!&[a-z]{3})(?<!&#\d{4})[ \u00a0]?([:;?!])(?=[\s<*_)]|$)",
+        NBSP + r"\1",
+        text,
+    )
     text = re.sub(r"(\d)[ \u00a0\u202f]?%", r"\1" + NNBSP + "%", text)
     text = re.sub(r"«[ \u00a0]?", "«" + NBSP, text)
     return re.sub(r"[ \u00a0]?»", NBSP + "»", text)

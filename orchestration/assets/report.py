@@ -4,7 +4,7 @@ marts (HTML and PDF)."""
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
-from alses.report.build import write_report
+from alses.report.build import write_report, write_tableaux
 from alses.report.fiches import write_fiches
 from alses.settings import settings
 from orchestration.assets.dbt import dbt_models
@@ -49,11 +49,12 @@ def rapport_alses(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     description=(
         "Une fiche de deux pages par territoire (HTML et PDF) : ses chiffres à côté de ceux "
         "du département, ses premières demandes, ses partenaires, le renseignement de ses "
-        "structures."
+        "structures ; et les chiffres détaillés de chaque indicateur (tableaux_alses)."
     ),
 )
 def fiches_territoire(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     cfg = settings()
     paths = write_fiches(cfg.warehouse, context.partition_key, cfg.output_dir)
-    context.log.info(f"{len(paths) // 2} fiches territoire écrites dans {cfg.output_dir}")
+    paths += write_tableaux(cfg.warehouse, context.partition_key, cfg.output_dir)
+    context.log.info(f"Fiches territoire et chiffres détaillés écrits dans {cfg.output_dir}")
     return dg.MaterializeResult(metadata={"fichiers": len(paths)})
