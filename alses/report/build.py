@@ -87,6 +87,9 @@ FAITS = {
 }
 
 
+REJETS = {"lignes_ecartees": "lignes écartées", "valeurs_videes": "valeurs vidées"}
+
+
 @dataclass
 class Section:
     id: str
@@ -326,13 +329,14 @@ def annexe_qualite(data: ReportData) -> dict:
     rejets = data.qualite[
         (data.qualite.mesure != "taux_renseignement") & (data.qualite.territoire_code == "NORD")
     ].sort_values(["objet", "mesure"])
+    rejets = rejets[rejets.numerateur > 0]
     return {
         "taux": lignes,
         "territoires": ["Nord", *(data.territoire_libelle(t) for t in TERRITOIRES)],
         "rejets": [
             {
                 "table": x.objet,
-                "mesure": str(x.mesure).replace("_", " "),
+                "mesure": REJETS.get(str(x.mesure), str(x.mesure).replace("_", " ")),
                 "n": nombre(x.numerateur),
                 "d": nombre(x.denominateur),
             }
