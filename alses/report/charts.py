@@ -13,6 +13,8 @@ import math
 import textwrap
 from html import escape
 
+import pandas as pd
+
 from alses.report.formats import nombre, pct, typo
 
 #: One colour per territory, for the whole report (colour-blind-safe Tableau 10 subset,
@@ -59,7 +61,7 @@ def _wrap(label: str, width: int, hyphens: bool = False) -> list[str]:
 
 
 def _ok(v) -> bool:
-    return v is not None and not (isinstance(v, float) and math.isnan(v))
+    return v is not None and not pd.isna(v)
 
 
 def _svg(width: float, height: float, titre: str, desc: str, body: list[str]) -> str:
