@@ -72,7 +72,9 @@ def reperes(data: ReportData, t: str) -> list[dict]:
                 ic = f"{pct(c.ic95_bas)} – {pct(c.ic95_haut)}"
         out.append(
             {
-                "libelle": f"{data.libelle(ind)} : {n.modalite_libelle}",
+                "libelle": data.libelle(ind)
+                if len(data.cells(ind)) == 1
+                else f"{data.libelle(ind)}\u00a0: {n.modalite_libelle}",
                 "population": data.population(ind),
                 "t": _valeur(r),
                 "ic": ic,
