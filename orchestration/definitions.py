@@ -5,14 +5,14 @@ import dagster as dg
 from orchestration.assets.dbt import dbt_models
 from orchestration.assets.extract import bdc_raw
 from orchestration.assets.publish import marts_analystes
-from orchestration.assets.report import rapport_alses
+from orchestration.assets.report import fiches_territoire, rapport_alses
 from orchestration.jobs import annee_complete
 from orchestration.resources import dbt, warehouse
 from orchestration.schedules import rentree
 from orchestration.sensors import nouveau_depot
 
 defs = dg.Definitions(
-    assets=[bdc_raw, dbt_models, rapport_alses, marts_analystes],
+    assets=[bdc_raw, dbt_models, rapport_alses, fiches_territoire, marts_analystes],
     jobs=[annee_complete],
     schedules=[rentree],
     sensors=[nouveau_depot],

@@ -101,6 +101,7 @@ def test_a_run_publishes_then_a_failing_check_leaves_the_file_untouched(operatio
         assert tables_publiees == {
             "marts.indicateurs",
             "marts.catalogue_indicateurs",
+            "marts.comparaisons_territoriales",
             "marts.rapprochement_publication",
             "marts.qualite_saisie",
             "marts.dictionnaire",

@@ -1,97 +1,295 @@
-"""The annual report: every number printed comes from marts.indicateurs; the HTML
-renders in headless Chromium without console error; the PDF has a page per chapter."""
+"""The annual report and the territory sheets: every number comes from the marts, every
+sentence names its real population and narrates only what is beyond the noise, small
+cells are not printed, the layout holds in print (no split rows or charts, no heading
+alone at a page foot, no overlapping chart text), French typography, accessibility.
+
+The report is rendered once per session (module fixtures)."""
 
 from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from html.parser import HTMLParser
 
 import duckdb
+import pandas as pd
 import pytest
 
-from alses.report.build import SEUIL_FRAGILE, fmt, write_report
+from alses.comparaisons import ALPHA, z_deux_proportions
+from alses.report.build import render
+from alses.report.data import TERRITOIRES, load
+from alses.report.phrases import fmt
 
-CHAPITRES = ["volumes", "chapitre-1", "chapitre-2", "chapitre-3", "annexe"]
+ANNEE = "2021-2022"
 
 
 @pytest.fixture(scope="module")
 def report(demo_warehouse, tmp_path_factory):
     out = tmp_path_factory.mktemp("outputs")
-    html_path, pdf_path = write_report(demo_warehouse, "2021-2022", out)
-    return demo_warehouse, html_path, pdf_path
+    text, document = render(demo_warehouse, ANNEE)
+    html_path = out / f"rapport_alses_{ANNEE}.html"
+    pdf_path = out / f"rapport_alses_{ANNEE}.pdf"
+    html_path.write_text(text, encoding="utf-8")
+    document.write_pdf(pdf_path, pdf_variant="pdf/ua-1")
+    return demo_warehouse, html_path, pdf_path, document
 
 
-class Numbers(HTMLParser):
-    """Tagged numbers (span.n with data-src) and the text left outside them."""
+@pytest.fixture(scope="module")
+def data(demo_warehouse):
+    return load(demo_warehouse, ANNEE)
 
-    SKIP = {"svg", "style", "script", "title"}
+
+@pytest.fixture(scope="module")
+def mart(demo_warehouse):
+    """marts.indicateurs as stored (before the disclosure rule), by cell."""
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        rows = con.execute("select * from marts.indicateurs").df()
+    return {
+        (r.annee_scolaire, r.perimetre, r.territoire_code, r.indicateur, r.modalite): r
+        for _, r in rows.iterrows()
+    }
+
+
+class Phrases(HTMLParser):
+    """Tagged numbers (span.n), populations (span.pop) and sentences (.phrase)."""
 
     def __init__(self):
         super().__init__()
         self.tagged: list[tuple[str, str]] = []
-        self.free_text: list[str] = []
+        self.phrases: list[dict] = []
         self._stack: list[tuple[str, dict]] = []
-        self._current: list[str] | None = None
+        self._num: list[str] | None = None
+        self._pop: list[str] | None = None
+        self._phrase: dict | None = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         self._stack.append((tag, attrs))
-        if tag == "span" and attrs.get("class") == "n":
-            self._current = []
+        classes = (attrs.get("class") or "").split()
+        if "phrase" in classes:
+            self._phrase = {"ind": attrs.get("data-ind"), "text": [], "pops": [], "srcs": []}
+        if tag == "span" and "n" in classes:
+            self._num = []
+        if tag == "span" and "pop" in classes:
+            self._pop = []
 
     def handle_endtag(self, tag):
+        attrs = {}
         while self._stack:
             open_tag, attrs = self._stack.pop()
             if open_tag == tag:
                 break
-        if tag == "span" and self._current is not None and attrs.get("class") == "n":
-            self.tagged.append((attrs["data-src"], "".join(self._current)))
-            self._current = None
+        classes = (attrs.get("class") or "").split()
+        if tag == "span" and "n" in classes and self._num is not None:
+            self.tagged.append((attrs["data-src"], "".join(self._num)))
+            if self._phrase is not None:
+                self._phrase["srcs"].append(attrs["data-src"])
+            self._num = None
+        if tag == "span" and "pop" in classes and self._pop is not None:
+            if self._phrase is not None:
+                self._phrase["pops"].append((attrs["data-ind"], "".join(self._pop)))
+            self._pop = None
+        if "phrase" in classes and self._phrase is not None:
+            self._phrase["text"] = "".join(self._phrase["text"])
+            self.phrases.append(self._phrase)
+            self._phrase = None
 
     def handle_data(self, data):
-        if self._current is not None:
-            self._current.append(data)
-            return
-        inside = {t for t, _ in self._stack}
-        classes = " ".join(a.get("class", "") for _, a in self._stack)
-        if inside & self.SKIP or re.search(r"\b(def|lib|rapprochement|qualite)\b", classes):
-            return
-        self.free_text.append(data)
+        for buf in (self._num, self._pop):
+            if buf is not None:
+                buf.append(data)
+        if self._phrase is not None:
+            self._phrase["text"].append(data if self._num is None else "#")
 
 
-def test_every_printed_number_comes_from_the_mart(report):
-    warehouse, html_path, _ = report
-    parser = Numbers()
-    parser.feed(html_path.read_text(encoding="utf-8"))
-    assert len(parser.tagged) > 2000
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        rows = con.execute(
-            "select * from marts.indicateurs where annee_scolaire = '2021-2022'"
-        ).df()
-    cells = {
-        (r.perimetre, r.territoire_code, r.indicateur, r.modalite): r for _, r in rows.iterrows()
+@pytest.fixture(scope="module")
+def parsed(report):
+    parser = Phrases()
+    parser.feed(report[1].read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_printed_number_comes_from_the_mart(parsed, data):
+    assert len(parsed.tagged) > 300
+    publie = {
+        (r.perimetre, r.territoire_code, r.indicateur, r.modalite): r
+        for _, r in data.indicateurs.iterrows()
     }
-    for src, text in parser.tagged:
+    for src, text in parsed.tagged:
         perimetre, territoire, indicateur, modalite, champ = src.split("|")
-        row = cells[(perimetre, territoire, indicateur, modalite)]
-        assert text == fmt(row, champ), (src, text)
-    # Outside the tagged numbers, only school years, section numbers and the fragility
-    # threshold are written with digits.
-    free = " ".join(parser.free_text)
-    leftover = re.sub(r"\b\d{4}-\d{4}\b|\b[1-3]\.[1-7]\b|Chapitre [1-3]|\b[1-5]\.(?= )", "", free)
-    leftover = leftover.replace(f"moins de {SEUIL_FRAGILE} ", "")
-    assert not re.search(r"\d", leftover), re.findall(r".{30}\d.{30}", leftover)[:5]
+        row = publie[(perimetre, territoire, indicateur, modalite)]
+        if champ == "evolution_points":
+            assert text.rstrip("s").endswith(fmt(row, champ).lstrip("+−").rstrip("s")), src
+        else:
+            assert text == fmt(row, champ), (src, text)
+    # In a sentence, every figure is a tagged mart cell (school years aside).
+    for p in parsed.phrases:
+        rest = re.sub(r"\b\d{4}-\d{4}\b|«\xa0[^»]*»", "", p["text"])
+        if "insee" not in (p["ind"] or "") and "INSEE" not in rest:
+            assert not re.search(r"\d", rest), p["text"]
 
 
-def test_sentences_are_computed(report):
-    _, html_path, _ = report
-    text = html_path.read_text(encoding="utf-8")
-    assert "La première modalité est identique pour l'ensemble des territoires." in text
-    assert re.search(
-        r"« <span class=\"lib\">Féminin</span> » augmente de <span class=\"n\"[^>]*>2,0 points",
-        text,
+def test_every_sentence_names_the_population_of_its_denominator(parsed, data):
+    assert len(parsed.phrases) > 60
+    avec_part = 0
+    for p in parsed.phrases:
+        for ind, text in p["pops"]:
+            assert text == data.population(ind), (ind, text)
+            if p["ind"]:
+                assert ind == p["ind"], p["text"]
+        # the numbers of a sentence belong to the indicator of its population
+        inds = {ind for ind, _ in p["pops"]}
+        for src in p["srcs"]:
+            if src.split("|")[2] not in (
+                "jeunes_accompagnes",
+                "postes_alses",
+                "educateurs_alses",
+                "colleges_couverts",
+            ):
+                assert src.split("|")[2] in inds, (src, p["text"])
+        if "%" in p["text"] or any("valeur" in s for s in p["srcs"]):
+            avec_part += bool(p["pops"])
+        assert "accompagnés par les ALSES (" not in p["text"]
+    assert avec_part > 40
+
+
+def test_changes_are_narrated_only_beyond_the_noise(parsed, mart, data):
+    precedente = data.annee_precedente
+    narrated = 0
+    for p in parsed.phrases:
+        if " passe de " not in p["text"]:
+            continue
+        src = next(s for s in p["srcs"] if s.endswith("valeur"))
+        perimetre, territoire, indicateur, modalite, _ = src.split("|")
+        now = mart[(ANNEE, perimetre, territoire, indicateur, modalite)]
+        before = mart[(precedente, perimetre, territoire, indicateur, modalite)]
+        _, pv = z_deux_proportions(
+            int(now.numerateur),
+            int(now.denominateur),
+            int(before.numerateur),
+            int(before.denominateur),
+        )
+        assert pv < ALPHA, p["text"]
+        assert round(now.valeur, 1) != round(before.valeur, 1)
+        narrated += 1
+    assert narrated >= 1
+    text = " ".join(p["text"] for p in parsed.phrases)
+    assert "0,0\xa0point" not in text and "0,1\xa0points" not in text
+
+
+def test_territories_are_called_different_only_when_significant(parsed, data):
+    for p in parsed.phrases:
+        if "écarts significatifs" not in p["text"]:
+            continue
+        ind = p["ind"]
+        comp = data.comparaisons[data.comparaisons.indicateur == ind]
+        for src in p["srcs"]:
+            perimetre, territoire, _, modalite, _ = src.split("|")
+            if territoire == "NORD":
+                continue
+            row = comp[
+                (comp.territoire_code == territoire)
+                & (comp.modalite == modalite)
+                & (comp.perimetre == perimetre)
+            ].iloc[0]
+            assert row.est_significatif and row.p_valeur_holm < ALPHA
+
+
+def test_no_small_cell_is_printed_below_the_departement(parsed, mart, report):
+    small = []
+    for src, text in parsed.tagged:
+        perimetre, territoire, indicateur, modalite, _ = src.split("|")
+        if territoire == "NORD" or indicateur in (
+            "postes_alses",
+            "educateurs_alses",
+            "colleges_couverts",
+        ):
+            continue
+        row = mart[(ANNEE, perimetre, territoire, indicateur, modalite)]
+        for v in (row.numerateur, row.denominateur):
+            if pd.notna(v) and 1 <= v <= 9:
+                small.append((src, text))
+    assert small == []
+    html = report[1].read_text(encoding="utf-8")
+    assert re.search("&lt;[ \xa0]10", html) and "secret statistique" in html
+
+
+@pytest.fixture(scope="module")
+def pdf_text(report):
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(report[2]), "-"], capture_output=True, text=True, check=True
     )
+    return out.stdout
+
+
+ANGLAIS = r"\b(the|and|of|with|not|is|are|rank|level|theme|figure|None|nan|NaN|null|true|false)\b"
+
+
+def test_pdf_text_has_no_missing_value_nor_english(pdf_text, report):
+    assert len(pdf_text) > 20000
+    html_text = re.sub(r"<[^>]+>", " ", report[1].read_text(encoding="utf-8"))
+    for text in (pdf_text, html_text):
+        assert not re.findall(r".{20}" + ANGLAIS + r".{20}", text)[:3]
+    # decimal commas, spelled-out territories, capital accents
+    body = re.sub(r"\b[1-3]\.[1-7]\b|\b\d{4}-\d{4}\b", "", pdf_text)
+    assert not re.findall(r".{15}\d\.\d.{15}", body)[:3]
+    assert not re.search(r"\b(CAM|DOU|VAL|SAM|VNE|LIL|FLA)\b", pdf_text)
+    assert not re.search(r"\b(Etablissement|Ecoute|Education|Ecole)\b", pdf_text)
+
+
+def test_french_typography_in_html(report):
+    html = report[1].read_text(encoding="utf-8")
+    text = re.sub(r"<style>.*?</style>|<[^>]+>", "", html, flags=re.S)
+    assert not re.findall(r".{20}\d %.{5}", text)[:3]  # ordinary space before %
+    assert not re.findall(r".{20}\w [:;?!](?=\s).{5}", text)[:3]
+    assert not re.findall(r".{10}« .{10}| ».{10}", text)[:3]
+    assert not re.search(r"\b\d+,\d\xa0points\b", re.sub(r"\b[2-9]\d*,\d|1\d+,\d", "", text))
+
+
+def test_print_layout(report):
+    """Main body within 40 pages; no table row or figure on two pages; no heading alone
+    at the foot of a page; contents with page numbers."""
+    *_, document = report
+    pages = document.pages
+    annexes = next(i for i, p in enumerate(pages) if "annexes" in p.anchors)
+    assert annexes <= 40, annexes
+    seen: dict[int, int] = {}
+    for number, page in enumerate(pages):
+        boxes = list(_descendants(page._page_box))
+        for box in boxes:
+            if box.element_tag in ("tr", "figure", "svg") and box.element is not None:
+                if box.element_tag == "tr" and box.element[0].get("scope") == "col":
+                    continue  # a table header, repeated on each page by design
+                first = seen.setdefault(id(box.element), number)
+                assert first == number, (
+                    f"{box.element_tag} coupé entre les pages {first + 1} et {number + 1}"
+                )
+        blocks = [
+            b
+            for b in boxes
+            if b.element_tag in ("h2", "h3", "h4", "p", "li", "figure", "table", "tr")
+        ]
+        if blocks and number < len(pages) - 1:
+            last = max(
+                blocks,
+                key=lambda b: (b.position_y + b.height, b.element_tag not in ("h2", "h3", "h4")),
+            )
+            assert last.element_tag not in ("h2", "h3", "h4"), (
+                f"titre seul en bas de la page {number + 1}"
+            )
+    from pypdf import PdfReader
+
+    reader = PdfReader(report[2])
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    sommaire = reader.pages[1].extract_text()
+    assert re.search(r"Conclusion\s*\.*\s*\d+", sommaire)
+
+
+def _descendants(box):
+    yield box
+    for child in getattr(box, "children", []) or []:
+        yield from _descendants(child)
 
 
 @pytest.fixture(scope="module")
@@ -126,59 +324,88 @@ def browser():
     driver.quit()
 
 
-def test_html_renders_in_chromium(report, browser, tmp_path):
-    from PIL import Image
-    from selenium.webdriver.common.by import By
+OVERLAPS = """
+const out = [];
+document.querySelectorAll('svg').forEach((svg, k) => {
+  const boxes = [...svg.querySelectorAll('text')].map(t => t.getBoundingClientRect())
+    .filter(b => b.width > 0);
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i], b = boxes[j];
+    const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+    const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+    if (w > 1 && h > 1) out.push([k, svg.querySelector('title').textContent]);
+  }
+});
+return out;
+"""
 
-    _, html_path, _ = report
+
+def test_html_in_chromium_no_overlap_and_accessible(report, browser):
+    from axe_selenium_python import Axe
+
+    _, html_path, _, _ = report
     browser.get(html_path.as_uri())
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert errors == []
-    for chapitre in CHAPITRES:
-        element = browser.find_element(By.ID, chapitre)
-        shot = tmp_path / f"{chapitre}.png"
-        shot.write_bytes(element.screenshot_as_png)
-        with Image.open(shot) as img:
-            colours = img.convert("L").getextrema()
-            assert colours[1] - colours[0] > 100, chapitre  # not blank
-            assert img.height > 300, chapitre
+    assert browser.execute_script(OVERLAPS) == []
+    svgs = browser.execute_script(
+        "return [...document.querySelectorAll('svg')].map(s => "
+        "[s.querySelector('title')?.textContent, s.querySelector('desc')?.textContent])"
+    )
+    assert len(svgs) > 30
+    for titre, desc in svgs:
+        assert titre and desc and re.search(r"\d", desc), (titre, desc)
+    assert browser.execute_script(
+        "return [...document.querySelectorAll('table')]"
+        ".every(t => t.caption && t.caption.textContent.trim())"
+    )
+    browser.set_script_timeout(180)
+    axe = Axe(browser)
+    axe.inject()
+    results = axe.run()
+    serious = [v["id"] for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
 
 
-def test_pdf_has_a_page_or_more_per_chapter(report):
+def test_detailed_tables_hide_small_cells(data, mart):
+    from alses.report.build import render_tableaux
+
+    parser = Phrases()
+    text = render_tableaux(data)
+    parser.feed(text)
+    assert len(parser.tagged) > 1000 and "&lt;\xa010" in text
+    for src, shown in parser.tagged:
+        perimetre, territoire, indicateur, modalite, champ = src.split("|")
+        row = mart[(ANNEE, perimetre, territoire, indicateur, modalite)]
+        assert shown == fmt(row, champ), src
+        if territoire != "NORD":
+            for v in (row.numerateur, row.denominateur):
+                assert not (pd.notna(v) and 1 <= v <= 9), src
+
+
+def test_territory_sheets(demo_warehouse, data, mart, tmp_path):
     from pypdf import PdfReader
+    from weasyprint import HTML
 
-    _, _, pdf_path = report
-    pages = [p.extract_text() for p in PdfReader(pdf_path).pages]
-    titres = [
-        "Nombre de jeunes accompagnés et d'ALSES",
-        "Chapitre 1 : situations",
-        "Chapitre 2 : situations",
-        "Chapitre 3 : les accompagnements",
-        "Annexe méthodologique",
-    ]
-    starts = [next(i for i, t in enumerate(pages) if titre in t and i > 0) for titre in titres]
-    assert starts == sorted(starts) and len(set(starts)) == len(starts)
-    assert len(pages) >= len(titres) + 1
+    from alses.report.fiches import render_fiche
 
-
-def test_charts_show_the_table_values(demo_warehouse):
-    """The département chart of an indicator shows, for each modality, the ALSES then
-    the PS share of that same modality (a display order must never shift PS bars)."""
-    from alses.report.build import bloc
-    from alses.report.data import load
-    from alses.report.formats import pct
-
-    data = load(demo_warehouse, "2021-2022")
-    b = bloc(data, "sexe", "1.1")
-    labels = re.findall(r"\d+,\d %", str(b.graphique_nord))
-    nord = data.cells("sexe", "ALSES", "NORD").set_index("modalite")
-    ps = data.cells("sexe", "PS", "NORD").set_index("modalite")
-    order = [r["libelle"] for r in b.table_nord]
-    codes = [nord.index[nord.modalite_libelle == lib][0] for lib in order]
-    expected = [pct(nord.loc[c, "valeur"]) for c in codes] + [
-        pct(ps.loc[c, "valeur"]) for c in codes
-    ]
-    assert sorted(labels) == sorted(expected)
-    # bars of one series are drawn together: ALSES labels first, in table order
-    assert labels[: len(codes)] == expected[: len(codes)]
-    assert labels[len(codes) :] == expected[len(codes) :]
+    for t in TERRITOIRES:
+        text = render_fiche(data, t)
+        parser = Phrases()
+        parser.feed(text)
+        assert len(parser.tagged) > 20
+        for src, _shown in parser.tagged:
+            perimetre, territoire, indicateur, modalite, champ = src.split("|")
+            row = mart[(ANNEE, perimetre, territoire, indicateur, modalite)]
+            if territoire != "NORD" and indicateur not in (
+                "postes_alses",
+                "educateurs_alses",
+                "colleges_couverts",
+            ):
+                for v in (row.numerateur, row.denominateur):
+                    assert not (pd.notna(v) and 1 <= v <= 9), src
+        assert data.territoire_libelle(t) in text and "nan" not in text.lower().split()
+        if t == "DOU":
+            pdf = tmp_path / "fiche.pdf"
+            HTML(string=text).write_pdf(pdf)
+            assert len(PdfReader(pdf).pages) == 2

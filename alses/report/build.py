@@ -1,438 +1,354 @@
-"""Assemble the report of one school year from the marts: sections, charts, tables and
-sentences computed from the data (never typed in), then HTML and PDF."""
+"""Assemble the report of one school year from the marts: cover, contents, introduction,
+the three chapters with their highlights, conclusion and annexes; then HTML and PDF."""
 
 from __future__ import annotations
 
-import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import markdown
 import pandas as pd
 from markupsafe import Markup
 
 from alses.report import charts
-from alses.report.data import TERRITOIRES, ReportData, load
-from alses.report.formats import nombre, pct, points
+from alses.report.annexes import annexe_qualite, annexe_rapprochement
+from alses.report.blocs import Bloc, bloc, tableau
+from alses.report.data import TERRITOIRES, ReportData, load, reperes_insee, texte
+from alses.report.formats import nombre, pct, typo
+from alses.report.phrases import cell, evolution, lib, pop
 
-#: Cells built on fewer jeunes (or rows) than this are marked as fragile.
-SEUIL_FRAGILE = 10
+#: Fields whose taux de renseignement under this share (département, ALSES) are named.
+SEUIL_RENSEIGNEMENT = 90.0
 
-UNITES = {
-    "interventions": "des interventions des ALSES",
-    "mobilisations": "des mobilisations lors des interventions des ALSES",
-    "partenaires": "des mobilisations de partenaires par les ALSES",
-    "jeunes": "des jeunes accompagnés par les ALSES",
-}
-UNITE_INDICATEUR = {
-    "lieu": "interventions",
-    "objectif": "interventions",
-    "objectif_theme": "interventions",
-    "membre_famille": "interventions",
-    "objectif_famille": "interventions",
-    "mobilisation": "mobilisations",
-    "partenaires_territoire": "partenaires",
-    "partenaires_groupe": "partenaires",
-    "partenaires_droit_commun": "partenaires",
-    "partenaires_social": "partenaires",
-}
-
-#: The report's structure: (section id, title, [(indicator, sub-title)]).
+#: The report's structure, in the original's order: (id, title, [(indicator, title,
+#: with a territory chart)]).
 PLAN = [
     (
         "chapitre-1",
-        "Chapitre 1 : situations des collégiens accompagnés",
+        "Chapitre 1 : situations des collégiens accompagnés par les ALSES",
         [
-            ("sexe", "1.1 Ratio garçons / filles"),
-            ("classe_age", "1.2 Âge des collégiens accompagnés — par classe d'âge"),
-            ("age", "1.2 Âge des collégiens accompagnés — par âge"),
-            ("classe", "1.3 Répartition par classe"),
-            ("anciennete", "1.4 Ancienneté des accompagnements"),
-            ("hebergement", "1.5 L'hébergement"),
-            ("mesure_connue", "1.6 Mesures de protection de l'enfance et/ou médico-sociales"),
-            ("mesure_groupe", "1.6 Les différentes prises en charge"),
-            ("mesure", "1.6 Le détail des mesures"),
-            ("aide_financiere_connue", "1.7 Les aides financières"),
-            ("aide_financiere", "1.7 Le détail des aides financières"),
+            ("sexe", "1.1 Filles et garçons accompagnés", True),
+            ("classe_age", "1.2 L'âge des collégiens accompagnés", True),
+            ("age", "1.2 L'âge, année par année", False),
+            ("classe", "1.3 La classe des collégiens accompagnés", True),
+            ("anciennete", "1.4 L'ancienneté des accompagnements", False),
+            ("hebergement", "1.5 L'hébergement", False),
+            (
+                "mesure_connue",
+                "1.6 Les mesures de protection de l'enfance ou médico-sociales",
+                True,
+            ),
+            ("mesure_groupe", "1.6 Les différentes prises en charge", True),
+            ("mesure", "1.6 Le détail des mesures", False),
+            ("aide_financiere_connue", "1.7 Les aides financières", False),
+            ("aide_financiere", "1.7 Le détail des aides financières", False),
         ],
     ),
     (
         "chapitre-2",
-        "Chapitre 2 : situations des familles",
+        "Chapitre 2 : situations des familles des collégiens accompagnés",
         [
-            ("configuration_familiale", "2.1 Les configurations familiales"),
-            ("ressource", "2.2 Les ressources des familles"),
-            (
-                "ressources_sans_salaire",
-                "2.2 Les familles dont les ressources ne sont pas un salaire",
-            ),
+            ("configuration_familiale", "2.1 Les configurations familiales", True),
+            ("ressource", "2.2 Les ressources des familles", False),
+            ("ressources_sans_salaire", "2.2 Les familles sans revenu salarial", True),
         ],
     ),
     (
         "chapitre-3",
-        "Chapitre 3 : les accompagnements socio-éducatifs",
+        "Chapitre 3 : les accompagnements socio-éducatifs menés par les ALSES",
         [
-            ("origine_groupe", "3.1 L'origine de la demande"),
-            ("origine_publics", "3.1 Sollicitation par les publics"),
-            ("origine_partenaires", "3.1 Orientation par les partenaires"),
-            ("origine_fonction_etab", "3.1 Fonctions dans les établissements scolaires"),
-            ("origine_partenaires_hors_en", "3.1 Les autres partenaires"),
-            ("origine_professionnels", "3.1 Orientation par les professionnels de la PS"),
-            ("demande_principale", "3.2 La demande principale"),
-            ("demande_scolarite", "3.2 Focus sur les demandes liées à la scolarité"),
-            ("lieu", "3.3 Le lieu des accompagnements"),
-            ("objectif_theme", "3.4 Les objectifs travaillés (thématiques)"),
-            ("objectif", "3.4 Les objectifs travaillés (détail)"),
-            ("mobilisation", "3.5 Les modalités mobilisées"),
-            ("membre_famille", "3.5 Les membres de la famille mobilisés"),
-            ("objectif_famille", "3.5 Les objectifs travaillés avec la famille"),
-            ("partenaires_territoire", "3.5 Les partenaires mobilisés sur ou hors territoire"),
-            ("partenaires_groupe", "3.5 Les familles de partenaires sur le territoire"),
-            ("partenaires_droit_commun", "3.5 Les partenaires de droit commun"),
-            ("partenaires_social", "3.5 Les partenaires sociaux, PJJ et soin"),
+            ("origine_groupe", "3.1 L'origine de la demande", True),
+            ("origine_publics", "3.1 La sollicitation par les publics", False),
+            ("origine_partenaires", "3.1 L'orientation par les partenaires", True),
+            ("origine_fonction_etab", "3.1 Les fonctions dans les établissements scolaires", True),
+            ("origine_partenaires_hors_en", "3.1 Les autres partenaires", False),
+            ("origine_professionnels", "3.1 L'orientation par les professionnels", True),
+            ("demande_principale", "3.2 La demande principale", True),
+            ("demande_scolarite", "3.2 Les demandes liées à la scolarité", True),
+            ("lieu", "3.3 Le lieu des accompagnements", True),
+            ("objectif_theme", "3.4 Les objectifs travaillés", True),
+            ("objectif", "3.4 Le détail des objectifs travaillés", False),
+            ("mobilisation", "3.5 Les modalités mobilisées", True),
+            ("membre_famille", "3.5 Les membres de la famille mobilisés", False),
+            ("objectif_famille", "3.5 Les objectifs travaillés avec la famille", False),
+            ("partenaires_territoire", "3.5 Les partenaires sur ou hors territoire", True),
+            ("partenaires_groupe", "3.5 Les partenaires mobilisés sur le territoire", False),
+            ("partenaires_droit_commun", "3.5 Les partenaires de droit commun", False),
+            ("partenaires_social", "3.5 Les partenaires sociaux, PJJ et soin", False),
         ],
     ),
 ]
 
-
-def num(
-    text: str, perimetre: str, territoire: str, indicateur: str, modalite: str, champ: str
-) -> Markup:
-    """A number printed in the report, tagged with the mart cell it comes from."""
-    src = "|".join([perimetre, territoire, indicateur, modalite, champ])
-    return Markup('<span class="n" data-src="{}">{}</span>').format(src, text)
-
-
-def fmt(row, champ: str) -> str:
-    value = row[champ] if champ in row else None
-    if champ == "rang":
-        return "" if _missing(value) else str(int(value))
-    if champ in ("numerateur", "denominateur"):
-        return nombre(value)
-    if champ == "evolution_points":
-        return points(value)
-    if champ == "evolution_abs":
-        return points(abs(row["evolution_points"])).lstrip("+")
-    if row["unite"] == "nombre" and champ in ("valeur", "valeur_n_1"):
-        return nombre(value)
-    return pct(value)
-
-
-def lib(label: str) -> Markup:
-    """A label from the marts (modality, territory) inside a sentence."""
-    return Markup('<span class="lib">{}</span>').format(label)
-
-
-def cell(row, champ: str) -> Markup:
-    return num(
-        fmt(row, champ),
-        row["perimetre"],
-        row["territoire_code"],
-        row["indicateur"],
-        row["modalite"],
-        champ,
-    )
-
-
-def _missing(v) -> bool:
-    return v is None or bool(pd.isna(v))
+#: The indicators whose first sentence makes a chapter's highlights.
+FAITS = {
+    "chapitre-1": ["sexe", "classe_age", "mesure_connue", "mesure_groupe"],
+    "chapitre-2": ["configuration_familiale", "ressources_sans_salaire"],
+    "chapitre-3": ["origine_groupe", "demande_principale", "lieu", "mobilisation"],
+}
 
 
 @dataclass
-class Bloc:
-    indicateur: str
+class Section:
+    id: str
     titre: str
-    definition: str
-    phrases: list[Markup] = field(default_factory=list)
-    graphique_nord: Markup | None = None
-    graphique_territoires: Markup | None = None
-    table_nord: list[dict] = field(default_factory=list)
-    table_territoires: list[dict] = field(default_factory=list)
-    avec_ps: bool = False
-    avec_n_1: bool = False
-    fragile: bool = False
+    blocs: list[Bloc]
+    faits: list[Markup]
+    insee: list[Markup]
+
+    @property
+    def entrees(self) -> list[tuple[str, str]]:
+        """Contents entries: the first block of each numbered sub-section."""
+        vus, out = set(), []
+        for b in self.blocs:
+            numero = b.titre.split(" ")[0]
+            if numero not in vus:
+                vus.add(numero)
+                out.append((b.indicateur, b.titre))
+        return out
 
 
-def _phrases(data: ReportData, ind: str, nord, ps) -> list[Markup]:
-    unite = UNITES[UNITE_INDICATEUR.get(ind, "jeunes")]
-    out: list[Markup] = []
-    ranked = nord[nord.rang.notna()].sort_values("rang")
-    if ranked.empty:
-        return [Markup("Aucune donnée renseignée pour cette année.")]
-    top = ranked.iloc[0]
-    phrase = Markup("En {} : « {} » pour {} {} ({} sur {})").format(
-        data.annee,
-        lib(top.modalite_libelle),
-        cell(top, "valeur"),
-        unite,
-        cell(top, "numerateur"),
-        cell(top, "denominateur"),
-    )
-    if ps is not None:
-        top_ps = ps[ps.modalite == top.modalite].iloc[0]
-        if not _missing(top_ps.valeur):
-            phrase += Markup(", contre {} pour l'ensemble de la Prévention Spécialisée").format(
-                cell(top_ps, "valeur")
-            )
-    out.append(phrase + Markup("."))
-    evol = nord[nord.evolution_points.notna()]
-    if not evol.empty:
-        # the largest move; between equal moves (two modalities), the rising one
-        big = (
-            evol.assign(ampleur=evol.evolution_points.abs().round(6))
-            .sort_values(["ampleur", "evolution_points"], ascending=[False, False])
-            .iloc[0]
-        )
-        if abs(big.evolution_points) < 0.05:
-            out.append(Markup("Les parts sont stables par rapport à l'année précédente."))
-        else:
-            sens = "augmente" if big.evolution_points > 0 else "diminue"
-            out.append(
-                Markup(
-                    "Par rapport à l'année précédente, la part « {} » {} de {} ({} → {})."
-                ).format(
-                    lib(big.modalite_libelle),
-                    sens,
-                    cell(big, "evolution_abs"),
-                    cell(big, "valeur_n_1"),
-                    cell(big, "valeur"),
-                )
-            )
-    firsts = {}
-    for t in TERRITOIRES:
-        rows = data.cells(ind, "ALSES", t)
-        rows = rows[rows.rang == 1]
-        if not rows.empty:
-            firsts[t] = rows
-    if firsts and len(nord) > 1:
-        differ = {t: r for t, r in firsts.items() if top.modalite not in set(r.modalite)}
-        if not differ:
-            out.append(
-                Markup("La première modalité est identique pour l'ensemble des territoires.")
-            )
-        else:
-            parts = [
-                Markup("{} (« {} »)").format(
-                    lib(r.iloc[0].territoire_libelle), lib(r.iloc[0].modalite_libelle)
-                )
-                for r in differ.values()
-            ]
-            out.append(
-                Markup("La première modalité diffère pour : ")
-                + Markup(", ").join(parts)
-                + Markup(".")
-            )
-    return out
+def md(text: str | None) -> Markup:
+    return Markup(markdown.markdown(typo(text))) if text else Markup("")
 
 
-#: Indicators whose modalities have a natural order; the others are shown by share.
-ORDINAUX = {"age", "classe_age", "anciennete", "mobilisation", "partenaires_territoire"}
-
-
-def bloc(data: ReportData, ind: str, titre: str) -> Bloc:
-    nord = data.cells(ind, "ALSES", "NORD")
-    if ind not in ORDINAUX:
-        nord = nord.sort_values(
-            ["valeur", "modalite_ordre"], ascending=[False, True], na_position="last"
-        )
-    avec_ps = data.has(ind, "PS")
-    ps = data.cells(ind, "PS", "NORD") if avec_ps else None
-    b = Bloc(
-        ind,
-        titre,
-        data.definition(ind),
-        avec_ps=avec_ps,
-        avec_n_1=bool(nord.valeur_n_1.notna().any()),
-    )
-    b.phrases = _phrases(data, ind, nord, ps)
-    labels = list(nord.modalite_libelle)
-    b.graphique_nord = Markup(
-        charts.bars_nord(
-            labels,
-            list(nord.valeur),
-            # PS aligned on the ALSES modalities, whatever the display order
-            list(ps.set_index("modalite").loc[list(nord.modalite), "valeur"])
-            if ps is not None
-            else None,
-            f"{data.libelle(ind)} — Nord, {data.annee}",
-        )
-    )
-    for _, row in nord.iterrows():
-        fragile = not _missing(row.denominateur) and row.denominateur < SEUIL_FRAGILE
-        b.fragile |= fragile
-        entry = {
-            "libelle": row.modalite_libelle,
-            "n": cell(row, "numerateur"),
-            "d": cell(row, "denominateur"),
-            "v": cell(row, "valeur"),
-            "rang": "" if _missing(row.rang) else cell(row, "rang"),
-            "v1": cell(row, "valeur_n_1") if not _missing(row.valeur_n_1) else "—",
-            "evol": (cell(row, "evolution_points") if not _missing(row.evolution_points) else "—"),
-            "fragile": fragile,
-        }
-        if ps is not None:
-            prow = ps[ps.modalite == row.modalite].iloc[0]
-            entry["ps"] = cell(prow, "valeur")
-            entry["ps_nd"] = Markup("{} / {}").format(
-                cell(prow, "numerateur"), cell(prow, "denominateur")
-            )
-        b.table_nord.append(entry)
-    terr = data.by_territory(ind, "ALSES")
-    ordre = ["NORD", *TERRITOIRES]
-    libelles = dict(zip(terr.territoire_code, terr.territoire_libelle, strict=False))
-    for _, row in nord.iterrows():
-        line = {"libelle": row.modalite_libelle, "cells": []}
-        for t in ordre:
-            r = terr[(terr.territoire_code == t) & (terr.modalite == row.modalite)].iloc[0]
-            fragile = not _missing(r.denominateur) and r.denominateur < SEUIL_FRAGILE
-            b.fragile |= fragile
-            line["cells"].append(
-                {
-                    "v": cell(r, "valeur"),
-                    "n": cell(r, "numerateur"),
-                    "d": cell(r, "denominateur"),
-                    "fragile": fragile,
-                }
-            )
-        b.table_territoires.append(line)
-    b.territoires = [(t, libelles.get(t, t)) for t in ordre]
-    if len(nord) <= 13:
-        valeurs = {(r.territoire_code, r.modalite): r.valeur for r in terr.itertuples()}
-        b.graphique_territoires = Markup(
-            charts.small_multiples(
-                list(zip(nord.modalite, nord.modalite_libelle, strict=True)),
-                valeurs,
-                b.territoires,
-                f"{data.libelle(ind)} — par territoire (ALSES), {data.annee}",
-            )
-        )
-    return b
+def _ok(v) -> bool:
+    return v is not None and not pd.isna(v)
 
 
 def volumes(data: ReportData) -> dict:
-    jeunes = data.by_territory("jeunes_accompagnes", "ALSES")
-    ordre = {t: i for i, t in enumerate(["NORD", *TERRITOIRES])}
-    jeunes = jeunes.assign(o=jeunes.territoire_code.map(ordre)).sort_values("o")
-    ps = data.cells("jeunes_accompagnes", "PS", "NORD").iloc[0]
-    nord = jeunes[jeunes.territoire_code == "NORD"].iloc[0]
+    ps = data.cell("jeunes_accompagnes", "TOTAL", "PS")
+    nord = data.cell("jeunes_accompagnes", "TOTAL")
     lignes = []
     for t in ["NORD", *TERRITOIRES]:
-        row = {"code": t}
+        row = {"libelle": "Nord (département)" if t == "NORD" else data.territoire_libelle(t)}
         for ind in ("jeunes_accompagnes", "postes_alses", "educateurs_alses", "colleges_couverts"):
-            df = data.by_territory(ind, "ALSES")
             for mod in ("TOTAL", "PLAN_PAUVRETE"):
-                r = df[(df.territoire_code == t) & (df.modalite == mod)]
-                if not r.empty:
-                    row[f"{ind}_{mod}"] = cell(r.iloc[0], "valeur")
-                    row["libelle"] = r.iloc[0].territoire_libelle
+                r = data.cell(ind, mod, territoire=t)
+                if r is not None:
+                    row[f"{ind}_{mod}"] = (
+                        cell(r, "valeur") if _ok(r.valeur) else Markup("&lt;\u00a010")
+                    )
         lignes.append(row)
-    postes = data.cells("postes_alses", "ALSES", "NORD").set_index("modalite")
-    educ = data.cells("educateurs_alses", "ALSES", "NORD").set_index("modalite")
-    colleges = data.cells("colleges_couverts", "ALSES", "NORD").iloc[0]
+    postes = data.cell("postes_alses", "TOTAL")
+    pauvrete = data.cell("postes_alses", "PLAN_PAUVRETE")
+    colleges = data.cell("colleges_couverts", "TOTAL")
+    educ = data.cell("educateurs_alses", "TOTAL")
     phrases = [
         Markup(
-            "À l'échelle départementale, les ALSES ont accompagné {} jeunes en {}. "
-            "Pour mémoire, {} jeunes ont été accompagnés par l'ensemble des équipes de la "
-            "Prévention Spécialisée."
-        ).format(cell(nord, "valeur"), data.annee, cell(ps, "valeur")),
+            "En {}, les ALSES ont accompagné {} jeunes dans le Nord, sur les {} jeunes "
+            "accompagnés par l'ensemble des équipes de la Prévention Spécialisée."
+        ).format(data.annee, cell(nord, "valeur"), cell(ps, "valeur")),
         Markup(
-            "{} postes ALSES (dont {} financés par le plan pauvreté) servent {} collèges ; "
-            "ils ont été tenus par {} éducateurs (dont {} sur un poste plan pauvreté)."
+            "{} postes ALSES, dont {} financés par le plan pauvreté, servent {} collèges\u00a0; "
+            "ils ont été tenus par {} éducateurs au cours de l'année."
         ).format(
-            cell(postes.loc["TOTAL"].to_dict() | {"modalite": "TOTAL"}, "valeur"),
-            cell(postes.loc["PLAN_PAUVRETE"].to_dict() | {"modalite": "PLAN_PAUVRETE"}, "valeur"),
+            cell(postes, "valeur"),
+            cell(pauvrete, "valeur"),
             cell(colleges, "valeur"),
-            cell(educ.loc["TOTAL"].to_dict() | {"modalite": "TOTAL"}, "valeur"),
-            cell(educ.loc["PLAN_PAUVRETE"].to_dict() | {"modalite": "PLAN_PAUVRETE"}, "valeur"),
+            cell(educ, "valeur"),
         ),
     ]
-    graphique = Markup(
-        charts.bars_territoires(
-            [
-                (r.territoire_code, r.territoire_libelle, r.valeur)
-                for r in jeunes.itertuples()
-                if r.territoire_code != "NORD"
-            ],
-            f"Jeunes accompagnés par les ALSES par territoire, {data.annee}",
+    valeurs = [
+        (
+            t,
+            data.territoire_libelle(t),
+            data.cell("jeunes_accompagnes", "TOTAL", territoire=t).valeur,
         )
+        for t in TERRITOIRES
+    ]
+    titre = f"Jeunes accompagnés par les ALSES par territoire, {data.annee}"
+    desc = (
+        "Nombre de jeunes accompagnés par territoire : "
+        + " ; ".join(f"{lib_} : {nombre(v)}" for _, lib_, v in valeurs)
+        + "."
     )
-    return {"lignes": lignes, "phrases": phrases, "graphique": graphique}
+    graphique = Markup(charts.bars_territoires(valeurs, titre, desc))
+    return {"lignes": lignes, "phrases": phrases, "graphique": graphique, "titre": titre}
 
 
-def annexe(data: ReportData) -> dict:
-    taux = data.by_territory("taux_renseignement", "ALSES")
-    ordre = ["NORD", *TERRITOIRES]
-    champs = data.cells("taux_renseignement", "ALSES", "NORD")
-    lignes = []
-    for _, champ in champs.iterrows():
-        line = {"libelle": champ.modalite_libelle, "cells": []}
-        for t in ordre:
-            r = taux[(taux.territoire_code == t) & (taux.modalite == champ.modalite)].iloc[0]
-            line["cells"].append(cell(r, "valeur"))
-        lignes.append(line)
-    rejets = data.qualite[data.qualite.mesure != "taux_renseignement"].sort_values(
-        ["objet", "mesure"]
+def qualite(data: ReportData) -> dict:
+    """The data quality of the year: fields under the threshold, named."""
+    taux = data.cells("taux_renseignement")
+    faibles = taux[taux.valeur < SEUIL_RENSEIGNEMENT].sort_values("valeur")
+    rejets = data.qualite[
+        (data.qualite.mesure != "taux_renseignement") & (data.qualite.territoire_code == "NORD")
+    ]
+    if faibles.empty:
+        phrase = Markup(
+            "Tous les champs utilisés par ce rapport sont renseignés pour au moins {} des "
+            "jeunes ou des interventions concernés."
+        ).format(pct(SEUIL_RENSEIGNEMENT))
+    else:
+        noms = Markup(", ").join(
+            Markup("{} ({})").format(lib(r.modalite_libelle), cell(r, "valeur"))
+            for r in (row for _, row in faibles.iterrows())
+        )
+        phrase = Markup(
+            "Certains champs sont renseignés pour moins de {} des jeunes ou des "
+            "interventions concernés (ALSES, Nord)\u00a0: {}. Les parts correspondantes "
+            "portent sur les seules fiches renseignées."
+        ).format(pct(SEUIL_RENSEIGNEMENT), noms)
+    n_rejets = int(rejets.numerateur.sum()) if not rejets.empty else 0
+    phrase_rejets = (
+        Markup(
+            "À l'extraction, {} valeurs ou lignes de la Base de Données Commune ont été écartées "
+            "ou vidées parce qu'elles ne respectaient pas le format convenu (détail en annexe)."
+        ).format(nombre(n_rejets))
+        if n_rejets
+        else Markup("Aucune ligne de la Base de Données Commune n'a été écartée à l'extraction.")
     )
-    definitions = data.catalogue.drop_duplicates("indicateur").sort_values("indicateur_ordre")
-    return {
-        "taux": lignes,
-        "territoires": ordre,
-        "rejets": [
-            {
-                "table": r.objet,
-                "mesure": r.mesure.replace("_", " "),
-                "n": nombre(r.numerateur),
-                "d": nombre(r.denominateur),
-            }
-            for r in rejets.itertuples()
-        ],
-        "definitions": [(r.indicateur_libelle, r.definition) for r in definitions.itertuples()],
-        "rapprochement": [
-            {
-                "figure": r.figure_id,
-                "statut": r.statut,
-                "indicateur": r.indicateur,
-                "territoire": r.territoire_code,
-                "perimetre": r.perimetre,
-                "publie": "" if _missing(r.valeur_publiee) else str(r.valeur_publiee),
-                "attendu": "" if r.attendu is None else str(r.attendu),
-                "calcule": "" if _missing(r.valeur_calculee) else f"{r.valeur_calculee:.2f}",
-                "motif": r.motif or "",
-            }
-            for r in data.rapprochement.itertuples()
-        ],
-        "statuts": data.rapprochement.statut.value_counts().to_dict(),
-    }
+    return {"phrases": [phrase, phrase_rejets]}
+
+
+def insee(data: ReportData, ind: str) -> list[Markup]:
+    """The INSEE benchmarks the original report sets beside chapter 2."""
+    ref = reperes_insee()
+    out = []
+    if ind == "configuration_familiale":
+        couple = data.cell(ind, "COUPLE")
+        mono = data.cell(ind, "MONOPARENTALE")
+        if couple is not None and mono is not None:
+            out.append(
+                Markup(
+                    "Repère INSEE\u00a0: {} ({}). Parmi les jeunes accompagnés par les ALSES, "
+                    "{} {} vivent avec des parents en couple."
+                ).format(
+                    ref["familles_classiques_france"].citation,
+                    pct(ref["familles_classiques_france"].valeur),
+                    cell(couple, "valeur"),
+                    pop(data, ind),
+                )
+            )
+            out.append(
+                Markup(
+                    "Repère INSEE\u00a0: la part des familles monoparentales est de {} en France "
+                    "et de {} dans le département du Nord, la plus forte de la Région\u00a0; "
+                    "elle est de {} {} (ALSES)."
+                ).format(
+                    pct(ref["monoparentales_france"].valeur),
+                    pct(ref["monoparentales_nord"].valeur),
+                    cell(mono, "valeur"),
+                    pop(data, ind),
+                )
+            )
+    if ind == "ressources_sans_salaire":
+        r = data.cell(ind, "OUI")
+        if r is not None:
+            out.append(
+                Markup(
+                    "Repère INSEE (2019)\u00a0: en France, un enfant sur huit ({}) n'a aucun "
+                    "parent en emploi\u00a0; les ressources ne comprennent aucun salaire pour "
+                    "{} {} (ALSES)."
+                ).format(
+                    pct(ref["enfants_sans_parent_en_emploi"].valeur),
+                    cell(r, "valeur"),
+                    pop(data, ind),
+                )
+            )
+    return [Markup(typo(str(p))) for p in out]
+
+
+def sections(data: ReportData) -> list[Section]:
+    out, k = [], 0
+    for sid, titre, items in PLAN:
+        blocs = []
+        for ind, sous_titre, avec_t in items:
+            blocs.append(bloc(data, ind, sous_titre, k, avec_t))
+            k += 1
+        faits = [b.phrases[0] for b in blocs if b.indicateur in FAITS[sid] and b.phrases]
+        evols = [e for e in (evolution(data, b.indicateur) for b in blocs) if e is not None]
+        faits += evols[:2]
+        insee_ = [p for b in blocs for p in insee(data, b.indicateur)]
+        for b in blocs:
+            b.insee = insee(data, b.indicateur)
+        out.append(Section(sid, titre, blocs, faits, insee_))
+    return out
+
+
+def conclusion(data: ReportData, secs: list[Section]) -> list[Markup]:
+    """The key figures of the year, one sentence each, from the chapters' highlights."""
+    out = [volumes(data)["phrases"][0]]
+    for s in secs:
+        out.extend(s.faits[:2])
+    return out
+
+
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("alses.report", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 def render_html(data: ReportData) -> str:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("alses.report", "templates"),
-        autoescape=jinja2.select_autoescape(["html", "j2"]),
+    secs = sections(data)
+    definitions = data.catalogue.drop_duplicates("indicateur").sort_values("indicateur_ordre")
+    return (
+        environment()
+        .get_template("rapport.html.j2")
+        .render(
+            annee=data.annee,
+            volumes=volumes(data),
+            qualite=qualite(data),
+            sections=secs,
+            conclusion=conclusion(data, secs),
+            histoire=md(texte("histoire.md")),
+            fiches=md(texte("fiches.md")),
+            vigilance=md(texte(f"annees/{data.annee}.md")),
+            remerciements=md(texte("remerciements.md")),
+            territoires=[data.territoire_libelle(t) for t in TERRITOIRES],
+            definitions=[
+                (r.indicateur_libelle, typo(r.definition)) for r in definitions.itertuples()
+            ],
+            rapprochement=annexe_rapprochement(data),
+            annexe_qualite=annexe_qualite(data),
+        )
     )
-    sections = [
-        {"id": sid, "titre": titre, "blocs": [bloc(data, ind, sub) for ind, sub in items]}
-        for sid, titre, items in PLAN
+
+
+def render(warehouse: Path, annee: str):
+    """(html text, WeasyPrint document) of the year's report."""
+    from weasyprint import HTML
+
+    data = load(warehouse, annee)
+    text = render_html(data)
+    return text, HTML(string=text).render(pdf_variant="pdf/ua-1")
+
+
+def render_tableaux(data: ReportData) -> str:
+    """The companion document: every indicator's detailed table (département, PS,
+    previous year, each territory), small cells « < 10 »."""
+    sections_ = [
+        {"titre": titre, "blocs": [tableau(data, ind, sous) for ind, sous, _ in items]}
+        for _, titre, items in PLAN
     ]
-    return env.get_template("rapport.html.j2").render(
-        annee=data.annee,
-        volumes=volumes(data),
-        sections=sections,
-        annexe=annexe(data),
-        seuil=SEUIL_FRAGILE,
-        escape=html.escape,
+    return (
+        environment().get_template("tableaux.html.j2").render(annee=data.annee, sections=sections_)
     )
+
+
+def write_tableaux(warehouse: Path, annee: str, out_dir: Path) -> tuple[Path, Path]:
+    """Write tableaux_alses_<annee>.html and .pdf (the detailed figures) in out_dir."""
+    from weasyprint import HTML
+
+    text = render_tableaux(load(warehouse, annee))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    html_path = out_dir / f"tableaux_alses_{annee}.html"
+    pdf_path = out_dir / f"tableaux_alses_{annee}.pdf"
+    html_path.write_text(text, encoding="utf-8")
+    HTML(string=text).write_pdf(pdf_path, pdf_variant="pdf/ua-1")
+    return html_path, pdf_path
 
 
 def write_report(warehouse: Path, annee: str, out_dir: Path) -> tuple[Path, Path]:
     """Write rapport_alses_<annee>.html and .pdf in out_dir; return both paths."""
-    from weasyprint import HTML
-
-    data = load(warehouse, annee)
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path = out_dir / f"rapport_alses_{annee}.html"
     pdf_path = out_dir / f"rapport_alses_{annee}.pdf"
-    text = render_html(data)
+    text, document = render(warehouse, annee)
     html_path.write_text(text, encoding="utf-8")
-    HTML(string=text, base_url=str(out_dir)).write_pdf(pdf_path)
+    document.write_pdf(pdf_path, pdf_variant="pdf/ua-1")
     return html_path, pdf_path

@@ -1,157 +1,226 @@
-"""Charts as inline SVG (Matplotlib): French labels, one-decimal percentages, and the
-same colour for a territory everywhere in the report."""
+"""Charts as small hand-written inline SVG: French labels and decimal commas, the same
+colour for a territory everywhere, a <title> and a <desc> saying the data in words.
+
+Matplotlib's SVG (clip paths, styles on every element) made the report a 1 MB page
+whose 100,000 elements dominated WeasyPrint's time; these charts use a few elements
+per bar and lay out their text from a conservative width estimate of DejaVu Sans,
+so that labels never overlap (a test measures them in Chromium)."""
 
 from __future__ import annotations
 
-import io
 import itertools
 import math
-import re
 import textwrap
+from html import escape
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+from alses.report.formats import nombre, pct, typo
 
-from alses.report.formats import nombre, pct  # noqa: E402
-
-plt.rcParams.update(
-    {
-        "svg.fonttype": "none",  # text stays text: crisp, searchable, small
-        "font.family": "DejaVu Sans",
-        "font.size": 9,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "svg.hashsalt": "alses",  # deterministic ids
-    }
-)
-
-#: One colour per territory, for the whole report (colour-blind-safe Tableau 10 subset).
+#: One colour per territory, for the whole report (colour-blind-safe Tableau 10 subset,
+#: darkened where white text or thin bars needed contrast).
 COULEURS_TERRITOIRES = {
     "NORD": "#4d4d4d",
     "CAM": "#4e79a7",
     "DOU": "#f28e2b",
     "VAL": "#e15759",
-    "SAM": "#76b7b2",
+    "SAM": "#5fa8a2",
     "VNE": "#59a14f",
     "LIL": "#b07aa1",
-    "FLA": "#edc948",
+    "FLA": "#b8860b",
 }
-COULEURS_PERIMETRES = {"ALSES": "#1f5f8b", "PS": "#a6bddb"}
+COULEURS_PERIMETRES = {"ALSES": "#1f5f8b", "PS": "#9ebcd8"}
 
-
+LARGEUR = 640
+TAILLE = 11  # font size, in SVG units (1 unit ≈ 1 CSS px at full width)
+LIGNE = 13
 _counter = itertools.count(1)
 
-
-def _svg(fig) -> str:
-    """The figure as an inline <svg>, its ids prefixed so that several charts can share
-    one page (Matplotlib numbers ids per file: clip paths would cross charts)."""
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
-    text = buf.getvalue()
-    text = text[text.index("<svg") :]
-    prefix = f"g{next(_counter)}-"
-    text = re.sub(r'id="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', text)
-    return re.sub(r"#([A-Za-z_][\w.-]*)\)|(href=\")#", _ref(prefix), text)
+_ETROITS = set("il.,;:'|!ftjr()[] ")
+_LARGES = set("mwMW%")
 
 
-def _ref(prefix: str):
-    def repl(m: re.Match) -> str:
-        if m.group(1) is not None:
-            return f"#{prefix}{m.group(1)})"
-        return f"{m.group(2)}#{prefix}"
+def largeur_texte(text: str, taille: float = TAILLE) -> float:
+    """Conservative width of a text in DejaVu Sans (slightly over the real one)."""
+    w = 0.0
+    for c in text:
+        if c in _ETROITS:
+            w += 0.36
+        elif c in _LARGES:
+            w += 0.95
+        elif c.isupper() or c.isdigit():
+            w += 0.72 if c.isupper() else 0.66
+        else:
+            w += 0.62
+    return w * taille
 
-    return repl
+
+def _wrap(label: str, width: int, hyphens: bool = False) -> list[str]:
+    lines = textwrap.wrap(str(label), width, break_on_hyphens=hyphens, break_long_words=False)
+    return lines or [str(label)]
 
 
-def _wrap(label: str, width: int = 34) -> str:
-    return "\n".join(textwrap.wrap(str(label), width)) or str(label)
+def _ok(v) -> bool:
+    return v is not None and not pd.isna(v)
+
+
+def _svg(width: float, height: float, titre: str, desc: str, body: list[str]) -> str:
+    k = next(_counter)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width:.0f} '
+        f'{height:.0f}" width="{width:.0f}" height="{height:.0f}" '
+        f'aria-labelledby="c{k}-t c{k}-d" font-family="DejaVu Sans, sans-serif" '
+        f'font-size="{TAILLE}" fill="#1a1a1a">'
+        f'<title id="c{k}-t">{escape(typo(titre))}</title>'
+        f'<desc id="c{k}-d">{escape(typo(desc))}</desc>' + "".join(body) + "</svg>"
+    )
+
+
+def _text(x: float, y: float, s: str, anchor: str = "start", size: float | None = None) -> str:
+    a = "" if anchor == "start" else f' text-anchor="{anchor}"'
+    sz = "" if size is None else f' font-size="{size}"'
+    return f'<text x="{x:.1f}" y="{y:.1f}"{a}{sz}>{escape(typo(s))}</text>'
+
+
+def _pas(top: float) -> float:
+    """A round tick step giving at most 6 ticks up to top."""
+    for pas in (1, 2, 2.5, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
+        if top / pas <= 6:
+            return pas
+    return 10 ** math.ceil(math.log10(top))
+
+
+def _axe_x(x0: float, x1: float, top: float, y: float, label: str) -> list[str]:
+    out = [f'<path d="M{x0:.1f} {y:.1f}H{x1:.1f}" stroke="#555"/>']
+    pas = _pas(top)
+    v = 0.0
+    while v <= top + 1e-9:
+        x = x0 + (x1 - x0) * v / top
+        out.append(f'<path d="M{x:.1f} {y:.1f}v4" stroke="#555"/>')
+        out.append(_text(x, y + 15, f"{v:g}".replace(".", ","), "middle", 10))
+        v += pas
+    out.append(_text((x0 + x1) / 2, y + 30, label, "middle", 10))
+    return out
 
 
 def bars_nord(
-    labels: list[str], alses: list[float | None], ps: list[float | None] | None, titre: str
+    labels: list[str],
+    alses: list[float | None],
+    ps: list[float | None] | None,
+    titre: str,
+    desc: str,
 ) -> str:
     """Horizontal bars per modality at département level, ALSES beside PS."""
-    n = len(labels)
-    fig, ax = plt.subplots(figsize=(7.2, 0.42 * n * (2 if ps else 1) + 0.9))
-    height = 0.38 if ps else 0.7
-    ys = list(range(n))[::-1]
-    series = [("ALSES", alses)] + ([("Ensemble PS", ps)] if ps else [])
-    for k, (name, values) in enumerate(series):
-        offset = (height / 2 if k == 0 else -height / 2) if ps else 0
-        vals = [0 if v is None or math.isnan(v) else v for v in values]
-        color = COULEURS_PERIMETRES["ALSES" if k == 0 else "PS"]
-        bars = ax.barh([y + offset for y in ys], vals, height=height, color=color, label=name)
-        for bar, v in zip(bars, values, strict=True):
-            ax.text(
-                bar.get_width() + 0.8,
-                bar.get_y() + bar.get_height() / 2,
-                pct(v),
-                va="center",
-                fontsize=8,
-            )
-    ax.set_yticks(ys, [_wrap(label) for label in labels])
-    top = max([v for _, vs in series for v in vs if v is not None and not math.isnan(v)] + [1])
-    ax.set_xlim(0, top * 1.18 + 2)
-    ax.set_xlabel("Part (%)")
-    ax.set_title(titre, loc="left", fontsize=10, fontweight="bold")
+    lignes = [_wrap(lab, 32) for lab in labels]
+    label_w = min(max(largeur_texte(ln) for lab in lignes for ln in lab), 240) + 10
+    x0, x1 = label_w + 6, LARGEUR - 62
+    series = [("ALSES", alses, COULEURS_PERIMETRES["ALSES"])]
     if ps:
-        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False, fontsize=8)
-    return _svg(fig)
+        series.append(("Ensemble de la Prévention Spécialisée", ps, COULEURS_PERIMETRES["PS"]))
+    vals = [v for _, vs, _ in series for v in vs if _ok(v)]
+    top = max(vals + [1]) * 1.05
+    top = math.ceil(top / _pas(top)) * _pas(top)
+    barre = 11
+    body, y = [], 8.0
+    if ps:  # legend above the plot, on its own line
+        x = x0
+        for name, _, color in series:
+            body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="10" height="10" fill="{color}"/>')
+            body.append(_text(x + 14, y + 9, name, size=10))
+            x += 14 + largeur_texte(name, 10) + 18
+        y += 20
+    for i, lab in enumerate(lignes):
+        h = max(len(lab) * LIGNE, len(series) * (barre + 1)) + 8
+        centre = y + h / 2
+        for j, ln in enumerate(lab):
+            ty = centre - (len(lab) - 1) * LIGNE / 2 + j * LIGNE + 4
+            body.append(_text(label_w, ty, ln, "end"))
+        by = centre - len(series) * (barre + 1) / 2
+        for _, vs, color in series:
+            v = vs[i]
+            w = (x1 - x0) * (v if _ok(v) else 0) / top
+            body.append(
+                f'<rect x="{x0:.1f}" y="{by:.1f}" width="{w:.1f}" height="{barre}" fill="{color}"/>'
+            )
+            body.append(_text(x0 + w + 3, by + barre - 2, pct(v), size=10))
+            by += barre + 1
+        y += h
+    body += _axe_x(x0, x1, top, y + 2, "Part (en %)")
+    return _svg(LARGEUR, y + 38, titre, desc, body)
 
 
-def small_multiples(
-    modalites: list[tuple[str, str]],
-    valeurs: dict[tuple[str, str], float],
-    territoires: list[tuple[str, str]],
-    titre: str,
-) -> str:
-    """One small panel per modality, one bar per territory (département first)."""
-    n = len(modalites)
-    cols = min(4, n)
-    rows = math.ceil(n / cols)
-    fig, axes = plt.subplots(
-        rows, cols, figsize=(7.6, 1.9 * rows + 0.5), squeeze=False, sharex=True
-    )
-    codes = [code for code, _ in territoires]
-    for i, (code, label) in enumerate(modalites):
-        ax = axes[i // cols][i % cols]
-        vals = [valeurs.get((t, code)) for t in codes]
-        clean = [0 if v is None or math.isnan(v) else v for v in vals]
-        ax.bar(range(len(codes)), clean, color=[COULEURS_TERRITOIRES[t] for t in codes])
-        ax.set_title(_wrap(label, 28), fontsize=8)
-        ax.set_ylim(0, max(clean + [1]) * 1.25)
-        ax.set_xticks(range(len(codes)), codes, rotation=90, fontsize=7)
-        ax.tick_params(axis="y", labelsize=7)
-    for j in range(n, rows * cols):
-        axes[j // cols][j % cols].axis("off")
-    fig.suptitle(titre, x=0.01, ha="left", fontsize=10, fontweight="bold")
-    fig.supylabel("Part (%)", fontsize=8)
-    fig.tight_layout()
-    return _svg(fig)
+def territoires_ic(lignes: list[dict], nord: float | None, titre: str, desc: str) -> str:
+    """One horizontal bar per territory with its Wilson 95 % interval (whisker) and the
+    département as a dashed line; a suppressed cell is written « < 10 », not drawn.
 
-
-def bars_territoires(
-    valeurs: list[tuple[str, str, float | None]], titre: str, unite: str = "jeunes"
-) -> str:
-    """One bar per territory (counts), in the territory colours."""
-    fig, ax = plt.subplots(figsize=(7.2, 2.8))
-    codes = [c for c, _, _ in valeurs]
-    vals = [0 if v is None else v for _, _, v in valeurs]
-    bars = ax.bar(range(len(codes)), vals, color=[COULEURS_TERRITOIRES[c] for c in codes])
-    for bar, v in zip(bars, vals, strict=True):
-        ax.text(
-            bar.get_x() + bar.get_width() / 2,
-            bar.get_height(),
-            nombre(v),
-            ha="center",
-            va="bottom",
-            fontsize=8,
+    lignes: dicts with code, libelle, valeur, bas, haut, secret (bool), sens."""
+    label_w = max(largeur_texte(r["libelle"]) for r in lignes) + 10
+    x0, x1 = label_w + 6, LARGEUR - 80
+    tops = [r["haut"] for r in lignes if _ok(r.get("haut"))] + ([nord] if _ok(nord) else [])
+    top = max(tops + [1]) * 1.02
+    top = math.ceil(top / _pas(top)) * _pas(top)
+    h = 18
+    body, y = [], 6.0
+    for r in lignes:
+        cy = y + h / 2
+        body.append(_text(label_w, cy + 4, r["libelle"], "end"))
+        if r["secret"] or not _ok(r["valeur"]):
+            body.append(_text(x0 + 4, cy + 4, "< 10 (secret statistique)" if r["secret"] else "—"))
+            y += h
+            continue
+        sx = (x1 - x0) / top
+        color = COULEURS_TERRITOIRES.get(r["code"], "#4d4d4d")
+        body.append(
+            f'<rect x="{x0:.1f}" y="{cy - 6:.1f}" width="{r["valeur"] * sx:.1f}" height="12" '
+            f'fill="{color}"/>'
         )
-    ax.set_xticks(range(len(codes)), [_wrap(lib, 12) for _, lib, _ in valeurs], fontsize=8)
-    ax.set_ylabel(f"Nombre de {unite}")
-    ax.set_ylim(0, max(vals + [1]) * 1.15)
-    ax.set_title(titre, loc="left", fontsize=10, fontweight="bold")
-    return _svg(fig)
+        fin = r["valeur"]
+        if _ok(r["bas"]) and _ok(r["haut"]):
+            a, b = x0 + r["bas"] * sx, x0 + r["haut"] * sx
+            body.append(
+                f'<path d="M{a:.1f} {cy:.1f}H{b:.1f}M{a:.1f} {cy - 4:.1f}v8M{b:.1f} '
+                f'{cy - 4:.1f}v8" stroke="#222" stroke-width="1.2"/>'
+            )
+            fin = r["haut"]
+        marque = {"supérieur": " ▲", "inférieur": " ▼"}.get(r.get("sens") or "", "")
+        label = pct(r["valeur"]) + marque
+        lx = x0 + fin * sx + 5
+        if _ok(nord) and lx - 3 <= x0 + nord * sx <= lx + largeur_texte(label, 10) + 2:
+            lx = x0 + nord * sx + 4  # keep the label clear of the département's line
+        body.append(_text(lx, cy + 4, label, size=10))
+        y += h
+    if _ok(nord):
+        xn = x0 + (x1 - x0) * nord / top
+        body.append(f'<path d="M{xn:.1f} 2V{y + 2:.1f}" stroke="#222" stroke-dasharray="4 3"/>')
+    body += _axe_x(
+        x0, x1, top, y + 2, "Part (en %), intervalle de confiance à 95 % ; tirets : le Nord"
+    )
+    return _svg(LARGEUR, y + 38, titre, desc, body)
+
+
+def bars_territoires(valeurs: list[tuple[str, str, float | None]], titre: str, desc: str) -> str:
+    """One vertical bar per territory (counts of jeunes), in the territory colours."""
+    n = len(valeurs)
+    x0, x1, haut, base = 50, LARGEUR - 10, 150, 170
+    top = max([v for *_, v in valeurs if _ok(v)] + [1]) * 1.1
+    pas = _pas(top)
+    top = math.ceil(top / pas) * pas
+    body = [f'<path d="M{x0} {base}H{x1}" stroke="#555"/>']
+    v = 0.0
+    while v <= top + 1e-9:
+        y = base - haut * v / top
+        body.append(_text(x0 - 6, y + 4, nombre(v), "end", 10))
+        body.append(f'<path d="M{x0 - 3} {y:.1f}h3" stroke="#555"/>')
+        v += pas
+    slot = (x1 - x0) / n
+    for i, (code, label, val) in enumerate(valeurs):
+        cx = x0 + slot * (i + 0.5)
+        h = haut * (val if _ok(val) else 0) / top
+        body.append(
+            f'<rect x="{cx - slot * 0.3:.1f}" y="{base - h:.1f}" width="{slot * 0.6:.1f}" '
+            f'height="{h:.1f}" fill="{COULEURS_TERRITOIRES.get(code, "#4d4d4d")}"/>'
+        )
+        body.append(_text(cx, base - h - 4, nombre(val), "middle", 10))
+        for j, ln in enumerate(_wrap(label, 10, hyphens=True)):
+            body.append(_text(cx, base + 15 + j * LIGNE, ln, "middle", 10))
+    return _svg(LARGEUR, base + 44, titre, desc, body)

@@ -1,4 +1,6 @@
-"""What the report reads: marts.indicateurs and its companions, nothing else."""
+"""What the report reads: marts.indicateurs (through the disclosure rule), its
+catalogue, marts.comparaisons_territoriales, marts.qualite_saisie and
+marts.rapprochement_publication — nothing else."""
 
 from __future__ import annotations
 
@@ -8,74 +10,155 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from alses.disclosure import appliquer_secret
+from alses.report.formats import accents, typo
+
 TERRITOIRES = ("CAM", "DOU", "VAL", "SAM", "VNE", "LIL", "FLA")
+TEXTES = Path(__file__).parent / "textes"
 
 
 @dataclass
 class ReportData:
     annee: str
-    indicateurs: pd.DataFrame  # marts.indicateurs for the year
+    annee_precedente: str | None
+    indicateurs: pd.DataFrame  # marts.indicateurs for the year, secret applied
+    precedente: pd.DataFrame  # the same for the previous year (empty when absent)
     catalogue: pd.DataFrame  # marts.catalogue_indicateurs
+    comparaisons: pd.DataFrame  # marts.comparaisons_territoriales for the year
     rapprochement: pd.DataFrame  # marts.rapprochement_publication for the year
-    qualite: pd.DataFrame  # marts.qualite_saisie for the year (territory level)
+    qualite: pd.DataFrame  # marts.qualite_saisie for the year (territory and NORD levels)
+    qualite_structures: pd.DataFrame  # marts.qualite_saisie for the year, per structure
     annees: list[str]
+
+    def __post_init__(self) -> None:
+        # Indexes: the report looks cells up thousands of times.
+        df = self.indicateurs.sort_values("modalite_ordre")
+        self._cells = {k: g for k, g in df.groupby(["indicateur", "perimetre", "territoire_code"])}
+        self._terr = {k: g for k, g in df.groupby(["indicateur", "perimetre"])}
+        self._rows = {
+            (r["indicateur"], r["perimetre"], r["territoire_code"], r["modalite"]): r
+            for r in df.to_dict("records")
+        }
+        prev = self.precedente
+        self._prev = {
+            (r["indicateur"], r["perimetre"], r["modalite"]): pd.Series(r)
+            for r in prev[prev.territoire_code == "NORD"].to_dict("records")
+        }
+        self._comp: dict = {}
 
     def cells(
         self, indicateur: str, perimetre: str = "ALSES", territoire: str = "NORD"
     ) -> pd.DataFrame:
         """The rows of one indicator in one cell, in catalogue order."""
-        df = self.indicateurs
-        out = df[
-            (df.indicateur == indicateur)
-            & (df.perimetre == perimetre)
-            & (df.territoire_code == territoire)
-        ]
-        return out.sort_values("modalite_ordre")
+        key = (indicateur, perimetre, territoire)
+        return self._cells[key] if key in self._cells else self.indicateurs.iloc[0:0]
+
+    def cell(self, indicateur: str, modalite: str, perimetre="ALSES", territoire="NORD"):
+        row = self._rows.get((indicateur, perimetre, territoire, modalite))
+        return None if row is None else pd.Series(row)
+
+    def cell_precedente(self, indicateur: str, modalite: str, perimetre="ALSES"):
+        return self._prev.get((indicateur, perimetre, modalite))
 
     def by_territory(self, indicateur: str, perimetre: str = "ALSES") -> pd.DataFrame:
-        df = self.indicateurs
-        return df[(df.indicateur == indicateur) & (df.perimetre == perimetre)]
+        key = (indicateur, perimetre)
+        return self._terr[key] if key in self._terr else self.indicateurs.iloc[0:0]
+
+    def comparaison(self, indicateur: str, perimetre: str = "ALSES") -> pd.DataFrame:
+        """Territory tests of one indicator, joined to the disclosure flag: a cell the
+        public outputs suppress keeps no figure here either."""
+        key = (indicateur, perimetre)
+        if key not in self._comp:
+            c = self.comparaisons
+            c = c[(c.indicateur == indicateur) & (c.perimetre == perimetre)]
+            flags = self.by_territory(indicateur, perimetre)[
+                ["territoire_code", "modalite", "secret_statistique"]
+            ]
+            self._comp[key] = c.merge(flags, on=["territoire_code", "modalite"], how="left")
+        return self._comp[key]
 
     def has(self, indicateur: str, perimetre: str) -> bool:
         df = self.indicateurs
         return bool(((df.indicateur == indicateur) & (df.perimetre == perimetre)).any())
 
+    def _cat(self, indicateur: str):
+        if not hasattr(self, "_catalogue"):
+            uniques = self.catalogue.drop_duplicates("indicateur")
+            self._catalogue = {r["indicateur"]: pd.Series(r) for r in uniques.to_dict("records")}
+        return self._catalogue[indicateur]
+
     def libelle(self, indicateur: str) -> str:
-        row = self.catalogue[self.catalogue.indicateur == indicateur].iloc[0]
-        return str(row.indicateur_libelle)
+        return str(self._cat(indicateur).indicateur_libelle)
 
     def definition(self, indicateur: str) -> str:
-        row = self.catalogue[self.catalogue.indicateur == indicateur].iloc[0]
-        return str(row.definition)
+        return typo(str(self._cat(indicateur).definition))
+
+    def population(self, indicateur: str) -> str:
+        return str(self._cat(indicateur).population)
+
+    def territoire_libelle(self, code: str) -> str:
+        rows = self.indicateurs[self.indicateurs.territoire_code == code]
+        return str(rows.iloc[0].territoire_libelle)
 
 
 def load(warehouse: Path, annee: str) -> ReportData:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        indicateurs = con.execute(
-            "select i.*, c.modalite_ordre, c.indicateur_ordre, c.famille "
-            "from marts.indicateurs i join marts.catalogue_indicateurs c "
-            "using (indicateur, modalite) where i.annee_scolaire = ?",
-            [annee],
-        ).df()
-        catalogue = con.execute("select * from marts.catalogue_indicateurs").df()
-        rapprochement = con.execute(
-            "select * from marts.rapprochement_publication where annee_scolaire = ? "
-            "order by statut, figure_id",
-            [annee],
-        ).df()
-        qualite = con.execute(
-            "select * from marts.qualite_saisie where annee_scolaire = ? and structure_id is null",
-            [annee],
-        ).df()
         annees = [
             r[0]
             for r in con.execute(
                 "select distinct annee_scolaire from marts.indicateurs order by 1"
             ).fetchall()
         ]
-    if indicateurs.empty:
+        precedente = max((a for a in annees if a < annee), default=None)
+        brut = con.execute(
+            "select i.*, c.modalite_ordre, c.indicateur_ordre, c.famille "
+            "from marts.indicateurs i join marts.catalogue_indicateurs c "
+            "on i.indicateur = c.indicateur and i.modalite = c.modalite "
+            "where i.annee_scolaire in (?, ?)",
+            [annee, precedente or annee],
+        ).df()
+        catalogue = con.execute("select * from marts.catalogue_indicateurs").df()
+        comparaisons = con.execute(
+            "select * from marts.comparaisons_territoriales where annee_scolaire = ?", [annee]
+        ).df()
+        rapprochement = con.execute(
+            "select * from marts.rapprochement_publication where annee_scolaire = ? "
+            "order by statut, figure_id",
+            [annee],
+        ).df()
+        qualite = con.execute(
+            "select * from marts.qualite_saisie where annee_scolaire = ?", [annee]
+        ).df()
+    if not (brut.annee_scolaire == annee).any():
         raise ValueError(
             f"marts.indicateurs n'a aucune ligne pour {annee} : chargez le dépôt de cette "
             "année et reconstruisez les modèles (make run)."
         )
-    return ReportData(annee, indicateurs, catalogue, rapprochement, qualite, annees)
+    for df in (brut, catalogue, comparaisons):
+        for col in ("modalite_libelle", "indicateur_libelle", "territoire_libelle"):
+            if col in df:
+                df[col] = df[col].map(lambda x: typo(accents(x)))
+    publie = appliquer_secret(brut)
+    return ReportData(
+        annee=annee,
+        annee_precedente=precedente,
+        indicateurs=publie[publie.annee_scolaire == annee],
+        precedente=publie[publie.annee_scolaire == precedente],
+        catalogue=catalogue,
+        comparaisons=comparaisons,
+        rapprochement=rapprochement,
+        qualite=qualite[qualite.structure_id.isna()],
+        qualite_structures=qualite[qualite.structure_id.notna()],
+        annees=annees,
+    )
+
+
+def texte(nom: str) -> str | None:
+    """An editable Markdown text of alses/report/textes/ (None when absent)."""
+    path = TEXTES / nom
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def reperes_insee() -> dict[str, pd.Series]:
+    df = pd.read_csv(TEXTES / "insee.csv")
+    return {r.repere: r for r in df.itertuples()}

@@ -19,6 +19,7 @@ from orchestration.partitions import annee_scolaire
             for name in (
                 "indicateurs",
                 "catalogue_indicateurs",
+                "comparaisons_territoriales",
                 "rapprochement_publication",
                 "qualite_saisie",
             )

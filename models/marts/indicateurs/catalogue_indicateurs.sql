@@ -13,6 +13,7 @@ final as (
         est_alses_seulement,
         indicateur_ordre,
         definition,
+        population,
         modalite,
         modalite_libelle,
         modalite_ordre

@@ -106,7 +106,7 @@ final as (
         valeur_attendue,
         statut,
         case statut
-            when 'non comparable' then note
+            when 'non comparable' then coalesce(motif_fr, note)
             when 'non calculable' then 'la cellule de marts.indicateurs n''a pas de valeur'
             when 'conforme' then null
             else case

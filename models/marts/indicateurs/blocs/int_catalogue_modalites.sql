@@ -86,6 +86,7 @@ final as (
         indicateurs.alses_seulement = 'oui' as est_alses_seulement,
         indicateurs.ordre as indicateur_ordre,
         indicateurs.definition,
+        indicateurs.population,
         modalites.modalite,
         modalites.modalite_libelle,
         modalites.ordre as modalite_ordre

@@ -1,0 +1,160 @@
+"""One block per indicator: its sentences, the département chart (ALSES beside PS),
+the territory chart with intervals, and the table that goes to the annex."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from markupsafe import Markup
+
+from alses.report import charts
+from alses.report.data import TERRITOIRES, ReportData
+from alses.report.formats import pct, typo
+from alses.report.phrases import cell, focus, phrases
+
+#: Indicators whose modalities have a natural order; the others are shown by share.
+ORDINAUX = {"age", "classe_age", "anciennete", "mobilisation", "partenaires_territoire"}
+
+
+@dataclass
+class Bloc:
+    indicateur: str
+    titre: str
+    definition: str
+    phrases: list[Markup] = field(default_factory=list)
+    graphique_nord: Markup | None = None
+    titre_nord: str = ""
+    graphique_territoires: Markup | None = None
+    titre_territoires: str = ""
+    table: list[dict] = field(default_factory=list)
+    territoires: list[tuple[str, str]] = field(default_factory=list)
+    avec_ps: bool = False
+    secret: bool = False
+    insee: list[Markup] = field(default_factory=list)
+
+
+def _ok(v) -> bool:
+    return v is not None and not pd.isna(v)
+
+
+def _desc_nord(nord: pd.DataFrame, ps: pd.DataFrame | None, population: str) -> str:
+    parts = []
+    for _, r in nord.iterrows():
+        t = f"{r.modalite_libelle} : {pct(r.valeur)}"
+        if ps is not None:
+            p = ps[ps.modalite == r.modalite]
+            if not p.empty:
+                t += f" (ensemble de la Prévention Spécialisée : {pct(p.iloc[0].valeur)})"
+        parts.append(t)
+    return f"Parts {population}, ALSES, Nord. " + " ; ".join(parts) + "."
+
+
+def graphique_territoires(data: ReportData, ind: str, modalite: str) -> tuple[str, Markup]:
+    comp = data.comparaison(ind)
+    comp = comp[comp.modalite == modalite].set_index("territoire_code")
+    nord = data.cell(ind, modalite)
+    lignes, mots = [], []
+    for t in TERRITOIRES:
+        if t not in comp.index:
+            continue
+        r = comp.loc[t]
+        secret = _ok(r.secret_statistique)
+        lignes.append(
+            {
+                "code": t,
+                "libelle": r.territoire_libelle,
+                "valeur": None if secret else r.valeur,
+                "bas": None if secret else r.ic95_bas,
+                "haut": None if secret else r.ic95_haut,
+                "secret": secret,
+                "sens": None if secret else r.sens,
+            }
+        )
+        if secret:
+            mots.append(f"{r.territoire_libelle} : moins de 10, non publié")
+        else:
+            s = {
+                "supérieur": ", significativement au-dessus du reste du Nord",
+                "inférieur": ", significativement en dessous du reste du Nord",
+            }.get(r.sens or "", "")
+            mots.append(
+                f"{r.territoire_libelle} : {pct(r.valeur)} (intervalle à 95 % de "
+                f"{pct(r.ic95_bas)} à {pct(r.ic95_haut)}{s})"
+            )
+    titre = (
+        f"{data.libelle(ind)} — part « {nord.modalite_libelle} » par territoire (ALSES), "
+        f"{data.annee}"
+    )
+    desc = (
+        f"Part « {nord.modalite_libelle} » {data.population(ind)}, par territoire ; "
+        f"Nord : {pct(nord.valeur)}. " + " ; ".join(mots) + "."
+    )
+    return typo(titre), Markup(charts.territoires_ic(lignes, nord.valeur, titre, desc))
+
+
+def bloc(data: ReportData, ind: str, titre: str, k: int, avec_territoires: bool) -> Bloc:
+    nord = data.cells(ind)
+    if ind not in ORDINAUX:
+        nord = nord.sort_values(
+            ["valeur", "modalite_ordre"], ascending=[False, True], na_position="last"
+        )
+    avec_ps = data.has(ind, "PS")
+    ps = data.cells(ind, "PS") if avec_ps else None
+    b = Bloc(ind, titre, data.definition(ind), avec_ps=avec_ps)
+    b.phrases = phrases(data, ind, k, avec_territoires)
+    b.titre_nord = f"{data.libelle(ind)} — Nord, {data.annee}"
+    ps_vals = None
+    if ps is not None:
+        ps_vals = list(ps.set_index("modalite").loc[list(nord.modalite), "valeur"])
+    b.graphique_nord = Markup(
+        charts.bars_nord(
+            list(nord.modalite_libelle),
+            list(nord.valeur),
+            ps_vals,
+            b.titre_nord,
+            _desc_nord(nord, ps, data.population(ind)),
+        )
+    )
+    f = focus(data, ind)
+    if avec_territoires and f is not None:
+        b.titre_territoires, b.graphique_territoires = graphique_territoires(data, ind, f)
+    return b
+
+
+def tableau(data: ReportData, ind: str, titre: str) -> Bloc:
+    """The detailed table of one indicator: département (ALSES, PS, previous year) then
+    each territory, small cells shown « < 10 » (the companion document's tables)."""
+    nord = data.cells(ind)
+    if ind not in ORDINAUX:
+        nord = nord.sort_values(
+            ["valeur", "modalite_ordre"], ascending=[False, True], na_position="last"
+        )
+    avec_ps = data.has(ind, "PS")
+    ps = data.cells(ind, "PS") if avec_ps else None
+    b = Bloc(ind, titre, data.definition(ind), avec_ps=avec_ps)
+    terr = data.by_territory(ind)
+    b.territoires = [(t, data.territoire_libelle(t)) for t in TERRITOIRES]
+    for _, row in nord.iterrows():
+        line = {
+            "libelle": row.modalite_libelle,
+            "nd": Markup("{} / {}").format(cell(row, "numerateur"), cell(row, "denominateur")),
+            "v": cell(row, "valeur"),
+            "v1": cell(row, "valeur_n_1") if _ok(row.valeur_n_1) else "—",
+            "ps": "",
+            "cells": [],
+        }
+        if ps is not None:
+            line["ps"] = cell(ps[ps.modalite == row.modalite].iloc[0], "valeur")
+        for t in TERRITOIRES:
+            r = terr[(terr.territoire_code == t) & (terr.modalite == row.modalite)].iloc[0]
+            if _ok(r.secret_statistique):
+                b.secret = True
+                marque = (
+                    "&lt;\u00a010" if r.secret_statistique == "effectif inférieur à 10" else "s"
+                )
+                line["cells"].append(Markup(f'<span class="secret">{marque}</span>'))
+            else:
+                line["cells"].append(cell(r, "valeur"))
+        b.table.append(line)
+    return b

@@ -1,0 +1,101 @@
+"""marts.comparaisons_territoriales: the statistics checked on values computed by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from alses.comparaisons import comparer, holm, wilson, z_deux_proportions, z_vectorise
+
+
+def test_wilson_interval_of_8_out_of_10():
+    # Wilson (1927): p = 0.8, n = 10, z = 1.959964 → [0.4902, 0.9433]
+    bas, haut = wilson([8, 0], [10, 0])
+    assert bas[0] == pytest.approx(49.02, abs=0.01)
+    assert haut[0] == pytest.approx(94.33, abs=0.01)
+    assert math.isnan(bas[1]) and math.isnan(haut[1])
+
+
+def test_two_proportion_z_test_by_hand():
+    # 45/100 against 30/100: pooled 0.375, se = sqrt(.375 * .625 * 2 / 100)
+    z, p = z_deux_proportions(45, 100, 30, 100)
+    se = math.sqrt(0.375 * 0.625 * 0.02)
+    assert z == pytest.approx(0.15 / se, rel=1e-9)
+    assert p == pytest.approx(math.erfc(abs(z) / math.sqrt(2)), rel=1e-9)
+    assert z_deux_proportions(0, 10, 0, 30) == (0.0, 1.0)
+    assert all(math.isnan(x) for x in z_deux_proportions(3, 0, 4, 10))
+
+
+def test_holm_by_hand():
+    # sorted 0.01, 0.03, 0.04 → 3 × 0.01, max(2 × 0.03, .03), max(1 × 0.04, .06)
+    out = holm(pd.Series([0.04, 0.01, float("nan"), 0.03]))
+    assert list(out.round(6).fillna(-1)) == [0.06, 0.03, -1, 0.06]
+
+
+def _cells(valeurs):
+    rows = []
+    for code, n, d in valeurs:
+        rows.append(
+            {
+                "annee_scolaire": "2021-2022",
+                "perimetre": "ALSES",
+                "territoire_code": code,
+                "territoire_libelle": code,
+                "indicateur": "sexe",
+                "modalite": "F",
+                "modalite_libelle": "Féminin",
+                "numerateur": n,
+                "denominateur": d,
+                "valeur": 100 * n / d if d else None,
+                "unite": "pct",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def test_territory_against_the_rest_of_the_nord():
+    # NORD 300/600; A 90/120 (rest 210/480); B 50/100 (rest 250/500); C 0/0
+    out = comparer(_cells([("NORD", 300, 600), ("A", 90, 120), ("B", 50, 100), ("C", 0, 0)]))
+    a = out[out.territoire_code == "A"].iloc[0]
+    assert (a.reste_numerateur, a.reste_denominateur) == (210, 480)
+    assert a.reste_valeur == pytest.approx(43.75)
+    assert a.ecart_points == pytest.approx(75 - 43.75)
+    z, p = z_deux_proportions(90, 120, 210, 480)
+    assert a.statistique_z == pytest.approx(z) and a.p_valeur == pytest.approx(p)
+    pb = z_deux_proportions(50, 100, 250, 500)[1]
+    # Holm over the two testable territories (C has no base)
+    assert a.p_valeur_holm == pytest.approx(min(1, 2 * p))
+    assert a.est_significatif and a.sens == "supérieur"
+    b = out[out.territoire_code == "B"].iloc[0]
+    assert b.p_valeur_holm == pytest.approx(max(pb, min(1, 2 * p)))
+    assert not b.est_significatif and b.sens == "non significatif"
+    c = out[out.territoire_code == "C"].iloc[0]
+    assert pd.isna(c.p_valeur) and pd.isna(c.sens) and pd.isna(c.ic95_bas)
+    nord = out[out.territoire_code == "NORD"].iloc[0]
+    assert pd.isna(nord.p_valeur) and nord.ic95_bas < 50 < nord.ic95_haut
+
+
+def test_small_difference_on_a_small_territory_is_not_significant():
+    # 8/10 looks far above 50 %, but on 10 jeunes against 490/990 it is not, once
+    # corrected across territories
+    out = comparer(_cells([("NORD", 500, 1000), ("A", 8, 10), ("B", 150, 300), ("D", 342, 690)]))
+    a = out[out.territoire_code == "A"].iloc[0]
+    assert a.p_valeur < 0.10 and a.p_valeur_holm > 0.05 and a.sens == "non significatif"
+
+
+def test_vectorised_test_agrees_with_statsmodels():
+    cas = [(45, 100, 30, 100), (3, 12, 200, 900), (0, 10, 0, 30), (10, 10, 5, 5), (4, 0, 3, 9)]
+    z, p = z_vectorise(*zip(*cas, strict=True))
+    for i, c in enumerate(cas):
+        zs, ps = z_deux_proportions(*c)
+        assert (math.isnan(zs) and math.isnan(z[i])) or z[i] == pytest.approx(zs)
+        assert (math.isnan(ps) and math.isnan(p[i])) or p[i] == pytest.approx(ps)
+
+
+def test_holm_agrees_with_statsmodels():
+    from statsmodels.stats.multitest import multipletests
+
+    p = pd.Series([0.001, 0.2, 0.04, 0.04, 0.5, 0.013, 0.9])
+    assert list(holm(p)) == pytest.approx(list(multipletests(p, method="holm")[1]))
