@@ -588,28 +588,35 @@ def appliquer_secret(cellules: pd.DataFrame) -> pd.DataFrame:
     plan = Plan(cellules.reset_index(drop=True))
     petits, sensibles = plan.primaires()
     cachees = plan.completer(petits | sensibles)
-    masque, motif = _motifs(plan, cachees, petits, sensibles)
-    out["secret_statistique"] = pd.Series(list(motif), index=out.index, dtype=object)
+    _, motif = _motifs(plan, cachees, petits, sensibles)
+    return masquer(cellules, pd.Series(list(motif), index=cellules.index, dtype=object))
+
+
+def masquer(cellules: pd.DataFrame, secret: pd.Series) -> pd.DataFrame:
+    """The cells with the reasons `secret` (None: published) as column
+    `secret_statistique`, the figures of suppressed cells blanked, and the previous
+    year blanked where its own cell is suppressed (or not in `cellules`)."""
+    out = cellules.copy()
+    out["secret_statistique"] = secret.astype(object).where(secret.notna(), None)
+    masque = secret.notna().to_numpy()
     for col in MASQUEES:
         if col in out.columns:
             out[col] = out[col].astype(_nullable(out[col].dtype))
             out.loc[masque, col] = pd.NA if out[col].dtype != float else np.nan
-    # The previous year: blanked where its own cell is suppressed (or unknown).
     supprimees = {
         tuple(r) for r in cellules.loc[masque, CLES].astype(str).itertuples(index=False, name=None)
     }
     annees = set(cellules["annee_scolaire"].astype(str))
     precedente = {a: _annee_precedente(a) for a in annees}
-    n_1 = []
-    for r in cellules[CLES].astype(str).itertuples(index=False, name=None):
-        a, p, t, i_, m = r
-        ap = precedente[a]
-        cle_p = (ap, p, t, i_, m)
-        if cle_p in supprimees or (ap not in annees and t != NORD):
-            n_1.append(True)
-        else:
-            n_1.append(False)
-    n_1 = np.array(n_1) & ~masque
+    n_1 = np.array(
+        [
+            (precedente[a], p, t, i_, m) in supprimees
+            or (precedente[a] not in annees and t != NORD)
+            for a, p, t, i_, m in cellules[CLES].astype(str).itertuples(index=False, name=None)
+        ],
+        dtype=bool,
+    )
+    n_1 &= ~masque
     for col in ("valeur_n_1", "evolution_points"):
         if col in out.columns:
             out.loc[n_1, col] = np.nan

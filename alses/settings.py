@@ -16,6 +16,8 @@ class Settings:
     published: Path
     output_dir: Path
     nomenclatures: Path
+    opendata_dir: Path
+    retention_annees: int
 
 
 def settings() -> Settings:
@@ -31,6 +33,9 @@ def settings() -> Settings:
         published=path("ALSES_PUBLISHED", "warehouse/alses_marts.duckdb"),
         output_dir=path("ALSES_OUTPUT_DIR", "outputs"),
         nomenclatures=ROOT / "seeds" / "nomenclatures.csv",
+        opendata_dir=path("ALSES_OPENDATA_DIR", "opendata"),
+        # Years after the end of a school year before its personal detail is purged.
+        retention_annees=int(os.environ.get("ALSES_RETENTION_ANNEES") or 2),
     )
 
 

@@ -13,6 +13,8 @@ import dagster as dg
 import duckdb
 
 from alses.demo.generator import write_demo
+from alses.publish import derniere_publication, resume_publications
+from alses.retention import annee_purgee, message_purgee
 from alses.settings import ROOT, school_year_folders, settings
 from orchestration.definitions import defs
 
@@ -31,7 +33,11 @@ def main() -> int:
     instance = dg.DagsterInstance.get()
     quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
     job = defs.resolve_job_def("annee_complete")
+    avant = derniere_publication(cfg.warehouse)
     for n, annee in enumerate(years, start=1):
+        if purgee_le := annee_purgee(cfg.warehouse, annee):  # frozen: not recomputed
+            print(f"[{n}/{len(years)}] {message_purgee(annee, purgee_le)}", flush=True)
+            continue
         print(
             f"[{n}/{len(years)}] {annee} : chargement de {cfg.bdc_dir / annee}, modèles dbt, "
             "rapport, publication …",
@@ -55,6 +61,7 @@ def main() -> int:
                 )
             return 1
     print_summary(cfg.warehouse)
+    print(resume_publications(cfg.warehouse, avant))
     print(f"\nPublié pour les analystes (lecture seule) : {cfg.published} — make sql")
     print("\nRapports :")
     for annee in years:

@@ -102,6 +102,7 @@ def operations(tmp_path_factory):
         "ALSES_WAREHOUSE": str(tmp / "w.duckdb"),
         "ALSES_PUBLISHED": str(tmp / "publie" / "alses_marts.duckdb"),
         "ALSES_OUTPUT_DIR": str(tmp / "outputs"),
+        "ALSES_OPENDATA_DIR": str(tmp / "opendata"),
         "DAGSTER_HOME": str(tmp / "dagster"),
     }
     write_drop(tmp / "bdc")
@@ -110,6 +111,10 @@ def operations(tmp_path_factory):
         for key, value in env.items():
             mp.setenv(key, value)
         result = run_year()
+        # The run's event log, as Dagster recorded it (scanned for identifiers below).
+        (tmp / "evenements_dagster.log").write_text(
+            "\n".join(repr(e) for e in result.all_events), encoding="utf-8"
+        )
         assert result.success
         yield tmp, env
 
@@ -131,6 +136,9 @@ def test_a_run_publishes_then_a_failing_check_leaves_the_file_untouched(operatio
             "marts.rapprochement_publication",
             "marts.qualite_saisie",
             "marts.dictionnaire",
+            "marts.secret_statistique",
+            "marts.journal_publications",
+            "marts.ecarts_publication",
         }
         assert (
             con.execute(
@@ -210,3 +218,25 @@ def test_killing_a_build_leaves_the_published_file_identical(operations):
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
     assert published.read_bytes() == before
+
+
+def test_no_identifier_of_the_input_anywhere_it_should_not_be(operations):
+    """Names, birth dates, usager_id values and pseudonymous keys of the input: in no
+    relation past staging, nor the published file, the open data, the reports or the run
+    logs (core keeps the pseudonymous key, by design: the scan of keys starts at marts)."""
+    from tests.identifiants import identifiants_du_depot, scanner_entrepot, scanner_fichiers
+
+    tmp, env = operations
+    ids = identifiants_du_depot(tmp / "bdc" / "2021-2022", Path(env["ALSES_WAREHOUSE"]))
+    assert ids["usager_id"] and ids["nom"] and ids["date_naissance"] and ids["jeune_key"]
+    trouves = scanner_entrepot(Path(env["ALSES_WAREHOUSE"]), ids, exclure=("raw", "staging"))
+    trouves += scanner_entrepot(Path(env["ALSES_PUBLISHED"]), ids)
+    fichiers = [
+        *sorted((tmp / "opendata").rglob("*.*")),
+        *sorted((tmp / "outputs").rglob("*.*")),
+        tmp / "evenements_dagster.log",
+        *sorted(p for p in (tmp / "dagster").rglob("*") if p.is_file()),
+    ]
+    assert any(p.suffix == ".csv" for p in fichiers) and any(p.suffix == ".pdf" for p in fichiers)
+    trouves += scanner_fichiers(fichiers, ids)
+    assert not trouves, trouves[:10]

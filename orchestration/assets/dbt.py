@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from alses.retention import geler
 from alses.settings import is_demo, settings
 from orchestration.partitions import annee_scolaire
 from orchestration.project import dbt_project
@@ -51,3 +53,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     # --full-refresh: a seed whose columns changed is reloaded, not appended to.
     args = ["build", "--full-refresh", "--vars", f'{{"annee_scolaire": "{context.partition_key}"}}']
     yield from dbt.cli(args, context=context, target_path=target).stream()
+    # Purged school years keep their frozen marts (alses/retention.py).
+    with duckdb.connect(str(cfg.warehouse)) as con:
+        if gelees := geler(con):
+            context.log.info(f"Indicateurs gelés remis en place : {', '.join(gelees)}")

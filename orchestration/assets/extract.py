@@ -5,6 +5,7 @@ from dagster_duckdb import DuckDBResource
 
 from alses.contract import TABLES
 from alses.extract import load_drop
+from alses.retention import annee_purgee, message_purgee
 from alses.settings import settings
 from orchestration.partitions import annee_scolaire
 
@@ -46,6 +47,8 @@ def bdc_raw(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
     """Load the year's drop into schema `raw`, replacing that year's rows."""
     annee = context.partition_key
     cfg = settings()
+    if purgee_le := annee_purgee(cfg.warehouse, annee):  # retention: never reloaded
+        raise dg.Failure(message_purgee(annee, purgee_le))
     drop = cfg.bdc_dir / annee
     if not drop.is_dir():
         raise dg.Failure(
