@@ -22,22 +22,16 @@ from alses.disclosure import (
     auditer,
 )
 
-# CI: a hundred derandomized examples (about 15 s); HYPOTHESIS_PROFILE=approfondi for thousands.
-settings.register_profile(
-    "ci",
-    max_examples=100,
+# CI: a hundred derandomized examples (about 15 s); ALSES_HYPOTHESIS_EXEMPLES=3000 for
+# thousands. A decorator, not a global profile: other test modules keep theirs.
+PROFIL = settings(
+    max_examples=int(os.environ.get("ALSES_HYPOTHESIS_EXEMPLES", "100")),
     deadline=None,
     derandomize=True,
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.register_profile(
-    "approfondi",
-    max_examples=3000,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
 
 TERRITOIRES = ["CAM", "DOU", "VAL", "SAM", "LIL"]
 UNIQUE, MULTI, SENSIBLE_UNIQUE, COMPTE = (
@@ -254,6 +248,7 @@ def tables_aleatoires(draw):
     return table(contenu, bases)
 
 
+@PROFIL
 @given(tables_aleatoires())
 def test_no_random_table_leaves_a_recomputable_cell(cellules):
     verifie(cellules, appliquer_secret(cellules))
