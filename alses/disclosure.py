@@ -209,6 +209,8 @@ class Plan:
     equations: list[tuple[list[int], list[int]]] = field(init=False)  # (terms, coefs)
     bornes: list[tuple[int, int]] = field(init=False)  # numerator ≤ base
     _resolues: dict = field(init=False, default_factory=dict)  # audit cache
+    irreductibles: list[int] = field(init=False, default_factory=list)  # pinned by the Nord
+    _sensibles: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         df = self.cellules
@@ -332,6 +334,7 @@ class Plan:
                     + [(("n", a, p, t, i_classe, classe), -1)]
                 )
         self.equations = [([q for q, _ in eq], [c for _, c in eq]) for eq in sorted(equations)]
+        self._sensibles = self.primaires()[1]
 
     # -- suppression ------------------------------------------------------------------
 
@@ -388,23 +391,38 @@ class Plan:
         for e, (termes, _) in enumerate(self.equations):
             for q in termes:
                 par_q[q].append(e)
-        for _ in range(200):
+        voisins_de: list[set[int]] = [set() for _ in range(len(self.valeurs))]
+        for termes, _ in self.equations:
+            for q in termes:
+                voisins_de[q].update(termes)
+        for a, b in self.bornes:
+            voisins_de[a].add(b)
+            voisins_de[b].add(a)
+        self.irreductibles = []
+        for _ in range(500):
             cachees = self._sans_inconnue_seule(cachees, par_q)
-            mauvaises = [q for q, _, _ in self.audit(self.masque_de(cachees))]
+            mauvaises = [
+                q for q, _, _ in self.audit(self.masque_de(cachees)) if q not in self.irreductibles
+            ]
             if not mauvaises:
                 return cachees
             touchees: set[int] = set()
             for q in mauvaises:
                 if touchees & set(par_q[q]):
                     continue  # a complement chosen this round may already protect it
-                # Its equations' terms, and its base or numerators (0 ≤ n ≤ d) with theirs.
-                voisins = {q} | {b for a, b in self.bornes if a == q}
-                voisins |= {a for a, b in self.bornes if b == q}
-                cand = [c for v in voisins for e in par_q[v] for c in self.equations[e][0]]
-                cand += list(voisins - {q})
-                choix = self._meilleure(cachees, cand, par_q)
+                # The quantities bound to it (equations, 0 ≤ n ≤ d), then theirs, …
+                vus, frontiere, choix = {q}, {q}, None
+                for _ in range(4):
+                    frontiere = set().union(*(voisins_de[v] for v in frontiere)) - vus
+                    vus |= frontiere
+                    choix = self._meilleure(cachees, frontiere, par_q)
+                    if choix is not None or not frontiere:
+                        break
                 if choix is None:
-                    raise RuntimeError(f"secret statistique : quantité {q} non protégeable")
+                    # Nothing left to hide beside it: the published Nord itself pins it
+                    # (e.g. a département of fewer than 10). Reported, never crashes.
+                    self.irreductibles.append(q)
+                    continue
                 cachees[choix] = True
                 touchees |= set(par_q[q]) | set(par_q[choix])
         raise RuntimeError("secret statistique : l'audit ne converge pas")
@@ -554,7 +572,10 @@ class Plan:
                 if bas.status == 0:
                     np.minimum(bas_vus, bas.x, out=bas_vus)
                     np.maximum(hauts_vus, bas.x, out=hauts_vus)
-                if hi - lo < 1 - 1e-6 and not (q in zeros_publies and hi <= 1e-9):
+                # A zero forced by the published figures says "nobody", about no one;
+                # only a sensitive 0 % must not be pinned.
+                zero_force = hi <= 1e-9 and (q in zeros_publies or not self._sensibles[q])
+                if hi - lo < 1 - 1e-6 and not zero_force:
                     resultat.append((q, float(lo), float(hi)))
             self._resolues[signature] = resultat[avant:]
         return resultat
