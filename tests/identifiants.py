@@ -97,6 +97,6 @@ def scanner_fichiers(fichiers: list[Path], ids: dict[str, set[str]]) -> list[str
         texte = _texte(fichier)
         for genre, cherches in ids.items():
             for v in cherches:
-                if re.search(rf"(?<![\w/-]){re.escape(v)}(?![\w/-])", texte):
+                if re.search(rf"(?<![\w/+=-]){re.escape(v)}(?![\w/+=-])", texte):
                     trouves.append(f"{fichier}: {genre} {v}")
     return trouves
