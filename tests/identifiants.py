@@ -35,7 +35,9 @@ def identifiants_du_depot(drop: Path, warehouse: Path) -> dict[str, set[str]]:
                         autres_dates.add(d)
     naissances = {d for u in usagers if (d := _date(u["date_naissance"] or ""))}
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        cles = {r[0] for r in con.execute("select jeune_key from staging.stg_bdc__usagers")}
+        cles = {
+            r[0] for r in con.execute("select jeune_key from staging.stg_bdc__usagers").fetchall()
+        }
     return {
         "usager_id": {u["usager_id"] for u in usagers},
         "nom": {u[c] for u in usagers for c in ("nom", "prenom", "adresse") if u[c]},

@@ -59,14 +59,14 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
             purgees = annees_purgees(con)
     if purgees:
-        args += ["--exclude", *RAPPROCHEMENT]
+        args += ["--exclude", " ".join(RAPPROCHEMENT)]
     yield from dbt.cli(args, context=context, target_path=target).stream()
     if purgees:
         with duckdb.connect(str(cfg.warehouse)) as con:
             gelees = geler(con)
         context.log.info(f"Indicateurs gelés remis en place : {', '.join(gelees)}")
         dbt.cli(
-            ["build", "--select", *RAPPROCHEMENT],
+            ["build", "--select", " ".join(RAPPROCHEMENT)],
             manifest=dbt_project.manifest_path,
             target_path=target,
         ).wait()
