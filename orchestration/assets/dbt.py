@@ -59,7 +59,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
             purgees = annees_purgees(con)
     if purgees:
-        args += ["--exclude", " ".join(RAPPROCHEMENT)]
+        args += ["--exclude", RAPPROCHEMENT[-1]]  # its test; the model still runs
     yield from dbt.cli(args, context=context, target_path=target).stream()
     if purgees:
         with duckdb.connect(str(cfg.warehouse)) as con:
