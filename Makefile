@@ -4,7 +4,7 @@ PY := .venv/bin/python
 export DAGSTER_HOME := $(CURDIR)/.dagster
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test dev lint fix demo bench clean sql docs backfill
+.PHONY: run test dev lint fix demo bench clean sql docs backfill opendata purge
 
 .venv/.installed: pyproject.toml constraints.txt
 	python3 -m venv .venv
@@ -22,6 +22,15 @@ $(DAGSTER_HOME):
 
 run: .venv/.installed target/manifest.json | $(DAGSTER_HOME)
 	$(PY) -m orchestration.run
+
+# Open data of every school year in the warehouse (secret statistique applied).
+opendata: .venv/.installed
+	$(PY) -m alses.opendata
+
+# Retention: purge the personal detail of the school years past ALSES_RETENTION_ANNEES
+# (default 2) after their end; their marts are archived and stay frozen.
+purge: .venv/.installed
+	$(PY) -m alses.retention
 
 # Debian's Chromium and its driver (the report's rendering test) are installed by .ci/run;
 # without them that test skips and says how to install them.
@@ -67,7 +76,7 @@ demo: .venv/.installed
 	$(PY) -m alses.demo.generator $${ALSES_BDC_DIR:-data/bdc}
 
 clean:
-	rm -rf warehouse outputs target logs .dagster .venv-sql
+	rm -rf warehouse outputs opendata target logs .dagster .venv-sql
 
 bench: .venv/.installed
 	$(PY) -m alses.bench --scale $${SCALE:-10}

@@ -287,20 +287,33 @@ def dbt_sources() -> dict:
             {"unique_combination": {"arguments": {"columns": ["annee_scolaire", *t.key]}}}
         ]
         tables.append(entry)
-    for name, description in (
+    # The extraction's own tables (not files of the drop).
+    for name, description, columns in (
         (
             "quarantaine",
             "Rejets de l'extraction : ligne écartée, valeur vidée, colonne ignorée ou absente.",
+            [],
         ),
-        ("chargements", "Comptes de lignes lues, chargées, écartées par fichier et par année."),
+        (
+            "cles_jeunes",
+            "Clé pseudonyme de chaque usager_id chargé (toutes années) : HMAC-SHA256 à clé "
+            "secrète, calculée à l'extraction ; le secret n'est écrit nulle part.",
+            [{"name": "usager_id_bdc", "data_tests": ["not_null", "unique"]}],
+        ),
+        (
+            "chargements",
+            "Comptes de lignes lues, chargées, écartées par fichier et par année.",
+            [],
+        ),
     ):
-        tables.append(
-            {
-                "name": name,
-                "description": description,
-                "meta": {"dagster": {"asset_key": ["raw", name]}},
-            }
-        )
+        entry = {
+            "name": name,
+            "description": description,
+            "meta": {"dagster": {"asset_key": ["raw", name]}},
+        }
+        if columns:
+            entry["columns"] = columns
+        tables.append(entry)
     return {
         "version": 2,
         "sources": [

@@ -1,64 +1,727 @@
-"""Statistical disclosure control for every public output (report, territory sheets,
-open data): one function, appliquer_secret.
+"""Statistical disclosure control for every output that leaves the warehouse.
 
-PROVISIONAL VERSION (written for issue 11, the report): only the primary rule. The
-issue-12 version, with secondary suppression and 0 %/100 % shares, replaces this file;
-callers rely only on the interface below.
+One pure function, `appliquer_secret`, used by the report, the territory sheets and
+the open-data export; and an audit by linear programming, `auditer`, that checks a
+suppression pattern (from this module or read back from a published file).
+
+The rules (docs/secret_statistique.md):
+
+- primary: below the département (`NORD`), a count of 1–9 jeunes, interventions,
+  mobilisations or partner mobilisations — whether it is a cell's numerator or its
+  base — is suppressed, in every row that shows it;
+- sensitive shares: below the département, a share of 0 % or 100 % of a sensitive
+  indicator (measures, housing, financial aid) is suppressed, unless the département
+  itself shows the same 0 % or 100 % (then every territory's share is implied);
+- secondary: further cells are suppressed until no suppressed cell can be recomputed
+  from what is published. The relations an outsider can use are modelled as linear
+  equations between *quantities* (a count shown as a numerator or a base, once per
+  year, scope and territory, even when several indicators show it): territories add
+  up to the Nord, the modalities of a single-valued indicator add up to their base,
+  an indicator's base is another indicator's numerator (`mesure` over
+  `mesure_connue`, `demande_scolarite` over `demande_principale` = SCOL, …), and a
+  class is the sum of its details (`classe_age` from `age`, partner sub-groups from
+  partners). A relation is used only where it holds on the exact data. The previous
+  year is protected by its own pattern: `valeur_n_1` and `evolution_points` are
+  blanked wherever the previous year's cell is suppressed;
+- audit: for every suppressed quantity, `scipy.optimize.linprog` (HiGHS) minimises
+  and maximises it under every published value, every equation and 0 ≤ numerator ≤
+  base; the range must span at least two integer values. Cells the audit finds
+  recomputable get a further complementary suppression, and the audit runs again.
+
+Staff and school counts (`postes_alses`, `educateurs_alses`, `colleges_couverts`)
+are not counts of minors and are never suppressed.
 """
 
 from __future__ import annotations
 
+import csv
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
 import pandas as pd
 
-#: Below the département, a cell counting 1 to SEUIL - 1 jeunes is not published.
 SEUIL = 10
-PRIMAIRE = "effectif inférieur à 10"
+NORD = "NORD"
+MOTIF_PRIMAIRE = "effectif inférieur à 10"
+MOTIF_SECONDAIRE = "secret secondaire"
+MOTIF_SENSIBLE = "part sensible de 0 % ou 100 %"
+MOTIFS = (MOTIF_PRIMAIRE, MOTIF_SENSIBLE, MOTIF_SECONDAIRE)  # strongest first
 
-#: Counts of posts, educators and collèges are not counts of jeunes: never suppressed.
-HORS_SECRET = {"postes_alses", "educateurs_alses", "colleges_couverts"}
+CLES = ["annee_scolaire", "perimetre", "territoire_code", "indicateur", "modalite"]
+MASQUEES = ["numerateur", "denominateur", "valeur", "valeur_n_1", "evolution_points", "rang"]
 
-_SUPPRIMES = ["numerateur", "denominateur", "valeur", "valeur_n_1", "evolution_points", "rang"]
+#: Counts of staff and schools, not of minors: never suppressed.
+NON_JEUNES = frozenset({"postes_alses", "educateurs_alses", "colleges_couverts"})
+#: Multi-valued indicators: a jeune or an intervention may fall in several modalities.
+MULTIVALUES = frozenset(
+    {
+        "mesure_groupe",
+        "mesure",
+        "aide_financiere",
+        "ressource",
+        "objectif",
+        "objectif_theme",
+        "membre_famille",
+        "objectif_famille",
+    }
+)
+#: A single share (OUI) over a base: no equation among modalities.
+PART_UNIQUE = frozenset({"mesure_connue", "aide_financiere_connue", "ressources_sans_salaire"})
+#: One base per modality (the population of each field).
+BASE_PAR_MODALITE = frozenset({"taux_renseignement"})
+#: No 0 % or 100 % by territory (measures, housing, financial aid).
+SENSIBLES = frozenset(
+    {
+        "hebergement",
+        "mesure_connue",
+        "mesure_groupe",
+        "mesure",
+        "aide_financiere_connue",
+        "aide_financiere",
+    }
+)
 
 
-def _petit(serie: pd.Series) -> pd.Series:
-    s = pd.to_numeric(serie, errors="coerce")
-    return s.notna() & (s >= 1) & (s < SEUIL)
+def est_somme_des_modalites(indicateur: str, unite: str) -> bool:
+    """True when the modalities of `indicateur` add up to its base (single-valued)."""
+    return (
+        unite == "pct"
+        and indicateur not in MULTIVALUES
+        and indicateur not in PART_UNIQUE
+        and indicateur not in BASE_PAR_MODALITE
+    )
+
+
+_CHAMPS_JEUNES = (
+    "sexe",
+    "date_naissance",
+    "date_debut_accompagnement",
+    "origine_demande",
+    "demande_principale",
+    "situation",
+    "scolarite",
+    "hebergement",
+    "configuration_familiale",
+    "ressources_familiales",
+)
+_CHAMPS_INTERVENTIONS = ("duree_minutes", "jeune_present", "lieu", "objectifs")
+_TAUX = "taux_renseignement"
+
+#: Quantities shown by several indicators (same year, scope and territory):
+#: ("n", indicateur, modalite) is a numerator, ("d", indicateur, modalite or "*") a base.
+LIENS: tuple[tuple[tuple[str, str, str], ...], ...] = (
+    (
+        ("n", "jeunes_accompagnes", "TOTAL"),
+        ("d", "mesure_connue", "*"),
+        ("d", "aide_financiere_connue", "*"),
+        *(("d", _TAUX, c) for c in _CHAMPS_JEUNES),
+    ),
+    (("n", "interventions", "TOTAL"), *(("d", _TAUX, c) for c in _CHAMPS_INTERVENTIONS)),
+    (("n", "mesure_connue", "OUI"), ("d", "mesure", "*"), ("d", "mesure_groupe", "*")),
+    (("n", "aide_financiere_connue", "OUI"), ("d", "aide_financiere", "*")),
+    (
+        ("n", _TAUX, "ressources_familiales"),
+        ("d", "ressource", "*"),
+        ("d", "ressources_sans_salaire", "*"),
+    ),
+    (("n", _TAUX, "sexe"), ("d", "sexe", "*")),
+    (("n", _TAUX, "date_naissance"), ("d", "age", "*"), ("d", "classe_age", "*")),
+    (("n", _TAUX, "date_debut_accompagnement"), ("d", "anciennete", "*")),
+    (("n", _TAUX, "origine_demande"), ("d", "origine_groupe", "*")),
+    (("n", _TAUX, "demande_principale"), ("d", "demande_principale", "*")),
+    (("n", _TAUX, "hebergement"), ("d", "hebergement", "*")),
+    (("n", _TAUX, "configuration_familiale"), ("d", "configuration_familiale", "*")),
+    (("n", _TAUX, "classe"), ("d", "classe", "*")),
+    (("n", _TAUX, "lieu"), ("d", "lieu", "*")),
+    (("n", _TAUX, "objectifs"), ("d", "objectif", "*"), ("d", "objectif_theme", "*")),
+    (("n", "origine_groupe", "PUBLICS"), ("d", "origine_publics", "*")),
+    (
+        ("n", "origine_groupe", "PARTENAIRES"),
+        ("d", "origine_partenaires", "*"),
+        ("d", "origine_partenaire", "*"),
+    ),
+    (("n", "origine_groupe", "PROFESSIONNELS_PS"), ("d", "origine_professionnels", "*")),
+    (
+        ("n", "origine_partenaire", "PART_ETAB"),
+        ("n", "origine_partenaires", "EDUCATION_NATIONALE"),
+        ("d", _TAUX, "origine_fonction_etab"),
+    ),
+    (("n", _TAUX, "origine_fonction_etab"), ("d", "origine_fonction_etab", "*")),
+    (("n", "demande_principale", "SCOL"), ("d", _TAUX, "demande_scolarite")),
+    (("n", _TAUX, "demande_scolarite"), ("d", "demande_scolarite", "*")),
+    *(
+        (("n", "origine_partenaires", g), ("n", "origine_partenaires_hors_en", g))
+        for g in ("SOCIAL_PROTECTION_SOIN_JUSTICE", "AUTRES_PARTENAIRES")
+    ),
+    (("n", "partenaires_territoire", "SUR_TERRITOIRE"), ("d", "partenaires_groupe", "*")),
+    (("n", "partenaires_groupe", "DROIT_COMMUN"), ("d", "partenaires_droit_commun", "*")),
+    (("n", "partenaires_groupe", "SOCIAL_PJJ_SOIN"), ("d", "partenaires_social", "*")),
+)
+
+
+def _sous_groupes_partenaires() -> dict[str, list[str]]:
+    path = Path(__file__).resolve().parents[1] / "seeds" / "nomenclatures.csv"
+    groupes: dict[str, list[str]] = defaultdict(list)
+    if path.is_file():
+        with path.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                if row["field"] == "origine_demande" and row.get("sous_groupe"):
+                    groupes[row["sous_groupe"]].append(row["code"])
+    return dict(groupes)
+
+
+#: A class is the sum of its details: (class indicator, class, detail indicator, details).
+AGREGATS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("classe_age", "MOINS_10", "age", ("MOINS_10",)),
+    ("classe_age", "10_13", "age", ("10", "11", "12", "13")),
+    ("classe_age", "14_15", "age", ("14", "15")),
+    ("classe_age", "16_17", "age", ("16", "17")),
+    (
+        "classe_age",
+        "18_PLUS",
+        "age",
+        (*(str(a) for a in range(18, 26)), "26_PLUS"),
+    ),
+    *(
+        ("origine_partenaires", sg, "origine_partenaire", tuple(codes))
+        for sg, codes in sorted(_sous_groupes_partenaires().items())
+    ),
+)
+
+
+@dataclass
+class Plan:
+    """The quantities shown by a set of cells and the equations that bind them.
+
+    Built from the exact cells; `masque` (True = suppressed row) is the pattern to
+    check or to complete."""
+
+    cellules: pd.DataFrame
+    valeurs: np.ndarray = field(init=False)  # value of each quantity
+    nord: np.ndarray = field(init=False)  # quantity at département level
+    jeunes: np.ndarray = field(init=False)  # a count of minors (thresholded)
+    rang_n: np.ndarray = field(init=False)  # quantity shown as each row's numerator
+    rang_d: np.ndarray = field(init=False)  # ... as its base (-1: none)
+    lignes: list[list[int]] = field(init=False)  # rows showing each quantity
+    equations: list[tuple[list[int], list[int]]] = field(init=False)  # (terms, coefs)
+    bornes: list[tuple[int, int]] = field(init=False)  # numerator ≤ base
+    _resolues: dict = field(init=False, default_factory=dict)  # audit cache
+    irreductibles: list[int] = field(init=False, default_factory=list)  # pinned by the Nord
+    _sensibles: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        df = self.cellules
+        n = len(df)
+        annee = df["annee_scolaire"].astype(str).to_numpy()
+        perim = df["perimetre"].astype(str).to_numpy()
+        terr = df["territoire_code"].astype(str).to_numpy()
+        ind = df["indicateur"].astype(str).to_numpy()
+        mod = df["modalite"].astype(str).to_numpy()
+        unite = df["unite"].astype(str).to_numpy()
+        num = pd.to_numeric(df["numerateur"], errors="coerce").to_numpy(dtype=float)
+        den = pd.to_numeric(df["denominateur"], errors="coerce").to_numpy(dtype=float)
+
+        # 1. One raw key per numerator and per base.
+        cles: dict[tuple, int] = {}
+        val: list[float] = []
+
+        def cle(k: tuple, v: float) -> int:
+            if k not in cles:
+                cles[k] = len(val)
+                val.append(v)
+            return cles[k]
+
+        kn = np.empty(n, dtype=np.int64)
+        kd = np.full(n, -1, dtype=np.int64)
+        for i in range(n):
+            inst = (annee[i], perim[i], terr[i])
+            kn[i] = cle(("n", *inst, ind[i], mod[i]), num[i])
+            if unite[i] == "pct" and not np.isnan(den[i]):
+                m = mod[i] if ind[i] in BASE_PAR_MODALITE else "*"
+                kd[i] = cle(("d", *inst, ind[i], m), den[i])
+
+        # 2. The same count shown by several indicators is one quantity (where equal).
+        parent = list(range(len(val)))
+
+        def racine(a: int) -> int:
+            while parent[a] != a:
+                parent[a] = parent[parent[a]]
+                a = parent[a]
+            return a
+
+        instances = sorted({(annee[i], perim[i], terr[i]) for i in range(n)})
+        for inst in instances:
+            for groupe in LIENS:
+                membres = [cles.get((t, *inst, i_, m_)) for t, i_, m_ in groupe]
+                membres = [m for m in membres if m is not None]
+                for a, b in zip(membres, membres[1:], strict=False):
+                    if val[a] == val[b]:
+                        parent[racine(b)] = racine(a)
+        ids: dict[int, int] = {}
+        for k in range(len(val)):
+            ids.setdefault(racine(k), len(ids))
+        q_of = np.array([ids[racine(k)] for k in range(len(val))], dtype=np.int64)
+        nq = len(ids)
+        self.valeurs = np.zeros(nq)
+        self.nord = np.zeros(nq, dtype=bool)
+        self.jeunes = np.zeros(nq, dtype=bool)
+        for k_tuple, k in cles.items():
+            q = q_of[k]
+            self.valeurs[q] = val[k]
+            self.nord[q] = k_tuple[3] == NORD
+            self.jeunes[q] |= k_tuple[4] not in NON_JEUNES
+        self.rang_n = q_of[kn]
+        self.rang_d = np.where(kd >= 0, q_of[np.maximum(kd, 0)], -1)
+        self.lignes = [[] for _ in range(nq)]
+        for i in range(n):
+            self.lignes[self.rang_n[i]].append(i)
+            if self.rang_d[i] >= 0:
+                self.lignes[self.rang_d[i]].append(i)
+        self.bornes = sorted(
+            {
+                (int(self.rang_n[i]), int(self.rang_d[i]))
+                for i in range(n)
+                if self.rang_d[i] >= 0 and self.rang_n[i] != self.rang_d[i]
+            }
+        )
+
+        # 3. Equations, kept only where they hold on the exact data.
+        equations: set[tuple[tuple[int, int], ...]] = set()
+
+        def ajoute(termes: Iterable[tuple[tuple, int]]) -> None:
+            acc: dict[int, int] = defaultdict(int)
+            for k, c in termes:
+                if k not in cles:
+                    return
+                acc[int(q_of[cles[k]])] += c
+            eq = tuple(sorted((q, c) for q, c in acc.items() if c != 0))
+            if len(eq) >= 2 and sum(c * self.valeurs[q] for q, c in eq) == 0:
+                equations.add(eq)
+
+        tables: dict[tuple, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        unites: dict[tuple, str] = {}
+        for i in range(n):
+            tables[(annee[i], perim[i], ind[i])][terr[i]].add(mod[i])
+            unites[(annee[i], perim[i], ind[i])] = unite[i]
+        for (a, p, i_), par_terr in tables.items():
+            territoires = sorted(t for t in par_terr if t != NORD)
+            modalites = sorted(set().union(*par_terr.values()))
+            bases = sorted({"*"} if i_ not in BASE_PAR_MODALITE else set(modalites))
+            if territoires and NORD in par_terr:
+                for m in modalites:  # territories add up to the Nord
+                    ajoute(
+                        [(("n", a, p, t, i_, m), 1) for t in territoires]
+                        + [(("n", a, p, NORD, i_, m), -1)]
+                    )
+                for m in bases:
+                    ajoute(
+                        [(("d", a, p, t, i_, m), 1) for t in territoires]
+                        + [(("d", a, p, NORD, i_, m), -1)]
+                    )
+            if est_somme_des_modalites(i_, unites[(a, p, i_)]):
+                for t in par_terr:  # modalities add up to their base
+                    ajoute(
+                        [(("n", a, p, t, i_, m), 1) for m in modalites]
+                        + [(("d", a, p, t, i_, "*"), -1)]
+                    )
+        for a, p, t in instances:
+            for i_classe, classe, i_detail, details in AGREGATS:
+                ajoute(
+                    [(("n", a, p, t, i_detail, d_), 1) for d_ in details]
+                    + [(("n", a, p, t, i_classe, classe), -1)]
+                )
+        self.equations = [([q for q, _ in eq], [c for _, c in eq]) for eq in sorted(equations)]
+        self._sensibles = self.primaires()[1]
+
+    # -- suppression ------------------------------------------------------------------
+
+    def masque_de(self, cachees: np.ndarray) -> np.ndarray:
+        """Rows suppressed when the quantities `cachees` are hidden (every row showing one)."""
+        masque = cachees[self.rang_n].copy()
+        avec_base = self.rang_d >= 0
+        masque[avec_base] |= cachees[self.rang_d[avec_base]]
+        return masque
+
+    def cachees_par(self, masque: np.ndarray) -> np.ndarray:
+        """Quantities no published row shows."""
+        visibles = np.zeros(len(self.valeurs), dtype=bool)
+        visibles[self.rang_n[~masque]] = True
+        avec_base = (~masque) & (self.rang_d >= 0)
+        visibles[self.rang_d[avec_base]] = True
+        return ~visibles
+
+    def primaires(self) -> tuple[np.ndarray, np.ndarray]:
+        """(small counts, sensitive 0 %/100 % numerators) as quantity masks."""
+        v = self.valeurs
+        petits = self.jeunes & ~self.nord & (v >= 1) & (v < SEUIL)
+        sensibles = np.zeros(len(v), dtype=bool)
+        df = self.cellules
+        ind = df["indicateur"].astype(str).to_numpy()
+        terr = df["territoire_code"].astype(str).to_numpy()
+        cles = list(
+            zip(
+                df["annee_scolaire"].astype(str),
+                df["perimetre"].astype(str),
+                ind,
+                df["modalite"].astype(str),
+                strict=True,
+            )
+        )
+        cles_nord = {cles[i]: i for i in np.flatnonzero(terr == NORD)}
+        for i in np.flatnonzero(np.isin(ind, list(SENSIBLES)) & (terr != NORD)):
+            qn, qd = self.rang_n[i], self.rang_d[i]
+            if qd < 0 or v[qd] <= 0:
+                continue
+            j = cles_nord.get(cles[i])
+            nn = v[self.rang_n[j]] if j is not None else None
+            nd = v[self.rang_d[j]] if j is not None and self.rang_d[j] >= 0 else None
+            if v[qn] == 0 and nn != 0:
+                sensibles[qn] = True
+            elif v[qn] == v[qd] and (nn is None or nn != nd):
+                sensibles[qn] = True
+        return petits, sensibles & ~petits
+
+    def completer(self, cachees: np.ndarray) -> np.ndarray:
+        """Secondary suppression: hide more quantities until the audit passes."""
+        cachees = cachees.copy()
+        par_q: list[list[int]] = [[] for _ in range(len(self.valeurs))]
+        for e, (termes, _) in enumerate(self.equations):
+            for q in termes:
+                par_q[q].append(e)
+        voisins_de: list[set[int]] = [set() for _ in range(len(self.valeurs))]
+        for termes, _ in self.equations:
+            for q in termes:
+                voisins_de[q].update(termes)
+        for a, b in self.bornes:
+            voisins_de[a].add(b)
+            voisins_de[b].add(a)
+        self.irreductibles = []
+        for _ in range(500):
+            cachees = self._sans_inconnue_seule(cachees, par_q)
+            mauvaises = [
+                q for q, _, _ in self.audit(self.masque_de(cachees)) if q not in self.irreductibles
+            ]
+            if not mauvaises:
+                return cachees
+            touchees: set[int] = set()
+            for q in mauvaises:
+                if touchees & set(par_q[q]):
+                    continue  # a complement chosen this round may already protect it
+                # The quantities bound to it (equations, 0 ≤ n ≤ d), then theirs, …
+                vus, frontiere, choix = {q}, {q}, None
+                for _ in range(4):
+                    frontiere = set().union(*(voisins_de[v] for v in frontiere)) - vus
+                    vus |= frontiere
+                    choix = self._meilleure(cachees, frontiere, par_q)
+                    if choix is not None or not frontiere:
+                        break
+                if choix is None:
+                    # Nothing left to hide beside it: the published Nord itself pins it
+                    # (e.g. a département of fewer than 10). Reported, never crashes.
+                    self.irreductibles.append(q)
+                    continue
+                cachees[choix] = True
+                touchees |= set(par_q[q]) | set(par_q[choix])
+        raise RuntimeError("secret statistique : l'audit ne converge pas")
+
+    def _meilleure(
+        self, cachees: np.ndarray, candidats: Iterable[int], par_q: list[list[int]]
+    ) -> int | None:
+        """The complement to hide: the one that closes most equations left with a single
+        hidden quantity and opens fewest new ones, then hides fewest rows, then the
+        smallest non-zero count."""
+        masque = self.masque_de(cachees)
+        inconnues = self.cachees_par(masque)
+        best, best_key = None, None
+        for c in set(candidats):
+            if inconnues[c] or self.nord[c] or not self.jeunes[c]:
+                continue
+            cout = sum(1 for i in self.lignes[c] if not masque[i])
+            bilan = 0
+            for e in par_q[c]:
+                u = sum(1 for q in self.equations[e][0] if inconnues[q])
+                bilan += 1 if u == 1 else (-1 if u == 0 else 0)
+            v = self.valeurs[c]
+            key = (-bilan, cout, v == 0, v, c)
+            if best_key is None or key < best_key:
+                best, best_key = c, key
+        return best
+
+    def _sans_inconnue_seule(self, cachees: np.ndarray, par_q: list[list[int]]) -> np.ndarray:
+        """No equation may keep exactly one hidden quantity (it would be its difference)."""
+        while True:
+            inconnues = self.cachees_par(self.masque_de(cachees))
+            ajout = False
+            for termes, _ in self.equations:
+                if sum(1 for q in termes if inconnues[q]) != 1:
+                    continue
+                choix = self._meilleure(cachees, termes, par_q)
+                if choix is None:
+                    continue  # the audit will say whether it is recomputable
+                cachees[choix] = True
+                inconnues = self.cachees_par(self.masque_de(cachees))
+                ajout = True
+            if not ajout:
+                return cachees
+
+    # -- audit ------------------------------------------------------------------------
+
+    def audit(self, masque: np.ndarray) -> list[tuple[int, float, float]]:
+        """Suppressed quantities an outsider can pin to one value: (quantity, min, max).
+
+        Every published value, every equation and 0 ≤ numerator ≤ base are the
+        constraints; each hidden quantity is minimised then maximised (HiGHS)."""
+        from scipy.optimize import linprog
+
+        inconnues = self.cachees_par(masque)
+        inconnues &= self.jeunes
+        if not inconnues.any():
+            return []
+        v = self.valeurs
+        # Constraints touching at least one unknown, grouped by connected component.
+        contraintes: list[tuple[list[int], list[int], float, bool]] = []  # (q, c, rhs, eq)
+        for termes, coefs in self.equations:
+            inc = [(q, c) for q, c in zip(termes, coefs, strict=True) if inconnues[q]]
+            if inc:
+                rhs = -sum(c * v[q] for q, c in zip(termes, coefs, strict=True) if not inconnues[q])
+                contraintes.append(([q for q, _ in inc], [c for _, c in inc], rhs, True))
+        for qn, qd in self.bornes:  # numerator <= base
+            if inconnues[qn] and inconnues[qd]:
+                contraintes.append(([qn, qd], [1, -1], 0.0, False))
+            elif inconnues[qn]:
+                contraintes.append(([qn], [1], v[qd], False))
+            elif inconnues[qd]:
+                contraintes.append(([qd], [-1], -v[qn], False))
+        # A zero implied by a published zero (hidden terms of one sign adding up to a
+        # published 0, or a numerator over a published base of 0) discloses nothing the
+        # published total does not already say: not flagged.
+        zeros_publies: set[int] = set()
+        for termes, coefs, rhs, _ in contraintes:
+            if rhs == 0 and (all(c > 0 for c in coefs) or all(c < 0 for c in coefs)):
+                zeros_publies.update(termes)
+            if len(termes) == 1 and coefs[0] > 0 and rhs == 0:
+                zeros_publies.update(termes)
+        parent = {q: q for q in np.flatnonzero(inconnues).tolist()}
+
+        def racine(a: int) -> int:
+            while parent[a] != a:
+                parent[a] = parent[parent[a]]
+                a = parent[a]
+            return a
+
+        for termes, _, _, _ in contraintes:
+            for a, b in zip(termes, termes[1:], strict=False):
+                parent[racine(b)] = racine(a)
+        composantes: dict[int, list[int]] = defaultdict(list)
+        for q in parent:
+            composantes[racine(q)].append(q)
+        par_comp: dict[int, list[int]] = defaultdict(list)
+        for k, (termes, _, _, _) in enumerate(contraintes):
+            par_comp[racine(termes[0])].append(k)
+        resultat = []
+        for r, qs in sorted(composantes.items()):
+            # A component is fixed by its hidden quantities: solved once per pattern.
+            signature = frozenset(qs)
+            if signature in self._resolues:
+                resultat.extend(self._resolues[signature])
+                continue
+            avant = len(resultat)
+            index = {q: j for j, q in enumerate(qs)}
+            a_eq, b_eq, a_ub, b_ub = [], [], [], []
+            for k in par_comp.get(r, []):
+                termes, coefs, rhs, egal = contraintes[k]
+                ligne = np.zeros(len(qs))
+                for q, c in zip(termes, coefs, strict=True):
+                    ligne[index[q]] += c
+                (a_eq if egal else a_ub).append(ligne)
+                (b_eq if egal else b_ub).append(rhs)
+            kwargs = {
+                "A_eq": np.array(a_eq) if a_eq else None,
+                "b_eq": np.array(b_eq) if b_eq else None,
+                "A_ub": np.array(a_ub) if a_ub else None,
+                "b_ub": np.array(b_ub) if b_ub else None,
+                "bounds": [(0, None)] * len(qs),
+                "method": "highs",
+            }
+            # Feasible points seen so far (the exact values first, then each LP's
+            # optimum): a quantity already seen to vary by 1 or more needs no LP.
+            points = [np.array([v[q] for q in qs])]
+            bas_vus, hauts_vus = points[0].copy(), points[0].copy()
+
+            for q in qs:
+                j = index[q]
+                if hauts_vus[j] - bas_vus[j] >= 1 - 1e-6:
+                    continue
+                c = np.zeros(len(qs))
+                c[j] = 1.0
+                haut = linprog(-c, **kwargs)
+                if haut.status == 2:
+                    raise RuntimeError("secret statistique : contraintes incohérentes (audit)")
+                if haut.status == 3:
+                    continue  # unbounded above
+                np.minimum(bas_vus, haut.x, out=bas_vus)
+                np.maximum(hauts_vus, haut.x, out=hauts_vus)
+                hi = -haut.fun
+                if hi - bas_vus[j] >= 1 - 1e-6:
+                    continue
+                bas = linprog(c, **kwargs)
+                lo = bas.fun if bas.status == 0 else -np.inf
+                if bas.status == 0:
+                    np.minimum(bas_vus, bas.x, out=bas_vus)
+                    np.maximum(hauts_vus, bas.x, out=hauts_vus)
+                # A zero forced by the published figures says "nobody", about no one;
+                # only a sensitive 0 % must not be pinned.
+                zero_force = hi <= 1e-9 and (q in zeros_publies or not self._sensibles[q])
+                if hi - lo < 1 - 1e-6 and not zero_force:
+                    resultat.append((q, float(lo), float(hi)))
+            self._resolues[signature] = resultat[avant:]
+        return resultat
+
+
+def _motifs(plan: Plan, cachees: np.ndarray, petits: np.ndarray, sensibles: np.ndarray):
+    masque = plan.masque_de(cachees)
+    motif = np.full(len(masque), None, dtype=object)
+    for i in np.flatnonzero(masque):
+        qs = [plan.rang_n[i]] + ([plan.rang_d[i]] if plan.rang_d[i] >= 0 else [])
+        if any(petits[q] for q in qs):
+            motif[i] = MOTIF_PRIMAIRE
+        elif any(sensibles[q] for q in qs):
+            motif[i] = MOTIF_SENSIBLE
+        else:
+            motif[i] = MOTIF_SECONDAIRE
+    return masque, motif
 
 
 def appliquer_secret(cellules: pd.DataFrame) -> pd.DataFrame:
-    """The rows of marts.indicateurs, same order and index, plus `secret_statistique`
-    (None when publishable, else the French reason); on suppressed rows the figures
-    (numerateur, denominateur, valeur, valeur_n_1, evolution_points, rang) are missing.
+    """The cells as the public may see them: `secret_statistique` says which are
+    suppressed and why; the figures of a suppressed cell are blanked (see module doc).
 
-    Primary rule: below the département ('NORD' rows are never suppressed), a cell
-    whose numerator or base counts 1 to 9 is suppressed. A previous-year value is
-    dropped too when the previous year's cell is suppressed (when that year is among
-    the rows given).
-    """
+    Pass every row of the years wanted *and of the year before*: `valeur_n_1` of a
+    territory row whose previous year is not in the input is blanked, since its
+    suppression cannot be known."""
     out = cellules.copy()
-    sous_dep = out["territoire_code"] != "NORD"
-    petit = _petit(out["numerateur"]) | _petit(out["denominateur"])
-    supprime = sous_dep & petit & ~out["indicateur"].isin(HORS_SECRET)
-    out["secret_statistique"] = pd.Series(
-        [PRIMAIRE if s else None for s in supprime], index=out.index, dtype=object
-    )
-    for col in _SUPPRIMES:
+    if out.empty:
+        out["secret_statistique"] = pd.Series(dtype=object)
+        return out
+    plan = Plan(cellules.reset_index(drop=True))
+    petits, sensibles = plan.primaires()
+    cachees = plan.completer(petits | sensibles)
+    _, motif = _motifs(plan, cachees, petits, sensibles)
+    return masquer(cellules, pd.Series(list(motif), index=cellules.index, dtype=object))
+
+
+def secret_enregistre(con, cellules: pd.DataFrame) -> pd.DataFrame:
+    """`cellules` (rows of marts.indicateurs) as the public may see them, under the
+    suppression recorded in marts.secret_statistique: the one pattern every public output
+    shares (the report, the territory sheets, the open data), so that no two outputs
+    publish complementary cells. Computed afresh only when none is recorded."""
+    recorded = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'marts' and table_name = 'secret_statistique'"
+    ).fetchone()[0]
+    if not recorded:
+        return appliquer_secret(cellules)
+    secret = con.execute(
+        f"select {', '.join(CLES)}, secret_statistique from marts.secret_statistique"
+    ).df()
+    keys = cellules[CLES].astype(str).merge(secret.astype(str), on=CLES, how="left")
+    motif = keys["secret_statistique"].where(keys["secret_statistique"].notna(), None)
+    return masquer(cellules, pd.Series(list(motif), index=cellules.index, dtype=object))
+
+
+def masquer(cellules: pd.DataFrame, secret: pd.Series) -> pd.DataFrame:
+    """The cells with the reasons `secret` (None: published) as column
+    `secret_statistique`, the figures of suppressed cells blanked, and the previous
+    year blanked where its own cell is suppressed (or not in `cellules`)."""
+    out = cellules.copy()
+    out["secret_statistique"] = secret.astype(object).where(secret.notna(), None)
+    masque = secret.notna().to_numpy()
+    for col in MASQUEES:
         if col in out.columns:
-            out[col] = out[col].astype("Float64" if col != "rang" else "Int64")
-            out.loc[supprime, col] = pd.NA
-    # The previous year's cell, when it is in the input and suppressed.
-    cle = ["perimetre", "territoire_code", "indicateur", "modalite"]
-    annees = sorted(out["annee_scolaire"].dropna().unique())
-    precedente = {a: b for b, a in zip(annees, annees[1:], strict=False)}
-    supp = out.loc[supprime, ["annee_scolaire", *cle]]
-    if not supp.empty and precedente:
-        masque = set(map(tuple, supp.itertuples(index=False, name=None)))
-        prev_cle = [
-            (precedente.get(a), *rest)
-            for a, *rest in out[["annee_scolaire", *cle]].itertuples(index=False, name=None)
-        ]
-        prev_supprime = pd.Series([k in masque for k in prev_cle], index=out.index)
-        for col in ("valeur_n_1", "evolution_points"):
-            if col in out.columns:
-                out.loc[prev_supprime, col] = pd.NA
+            out[col] = out[col].astype(_nullable(out[col].dtype))
+            out.loc[masque, col] = pd.NA if out[col].dtype != float else np.nan
+    supprimees = {
+        tuple(r) for r in cellules.loc[masque, CLES].astype(str).itertuples(index=False, name=None)
+    }
+    annees = set(cellules["annee_scolaire"].astype(str))
+    precedente = {a: _annee_precedente(a) for a in annees}
+    n_1 = np.array(
+        [
+            (precedente[a], p, t, i_, m) in supprimees
+            or (precedente[a] not in annees and t != NORD)
+            for a, p, t, i_, m in cellules[CLES].astype(str).itertuples(index=False, name=None)
+        ],
+        dtype=bool,
+    )
+    n_1 &= ~masque
+    for col in ("valeur_n_1", "evolution_points"):
+        if col in out.columns:
+            out.loc[n_1, col] = np.nan
     return out
+
+
+def _nullable(dtype) -> object:
+    if pd.api.types.is_float_dtype(dtype):
+        return dtype
+    if pd.api.types.is_integer_dtype(dtype):
+        return "Int64" if "Int" not in str(dtype) else dtype
+    return dtype
+
+
+def _annee_precedente(annee: str) -> str:
+    try:
+        debut = int(annee[:4])
+    except ValueError:
+        return ""
+    return f"{debut - 1}-{debut}"
+
+
+def auditer(exactes: pd.DataFrame, publiees: pd.DataFrame) -> pd.DataFrame:
+    """The LP audit of a published table against the exact cells.
+
+    `publiees` has the key columns and `numerateur` (missing where suppressed), for
+    instance read back from an open-data file. Returns the suppressed quantities an
+    outsider could pin to one value, with their range (empty: the pattern is safe).
+    Raises when a published figure differs from the exact one or a small count shows.
+    """
+    exactes = exactes.reset_index(drop=True)
+    plan = Plan(exactes)
+    pub = publiees.copy()
+    pub["_publie"] = pub["numerateur"].notna()
+    cles = exactes[CLES].astype(str)
+    pub[CLES] = pub[CLES].astype(str)
+    joint = cles.merge(pub[[*CLES, "_publie", "numerateur"]], on=CLES, how="left")
+    if joint["_publie"].isna().any():
+        manque = joint[joint["_publie"].isna()].head(3)
+        raise ValueError(f"cellules absentes de la publication : {manque.to_dict('records')}")
+    masque = ~joint["_publie"].astype(bool).to_numpy()
+    visibles = ~masque
+    ecart = visibles & (
+        pd.to_numeric(joint["numerateur"]).to_numpy(dtype=float)
+        != pd.to_numeric(exactes["numerateur"]).to_numpy(dtype=float)
+    )
+    if ecart.any():
+        raise ValueError("un numérateur publié diffère de la valeur exacte")
+    petits, _ = plan.primaires()
+    vus = ~plan.cachees_par(masque)
+    if (petits & vus).any():
+        raise ValueError("un effectif de 1 à 9 est publié sous le département")
+    lignes = []
+    for q, lo, hi in plan.audit(masque):
+        i = plan.lignes[q][0]
+        lignes.append({**exactes.loc[i, CLES].to_dict(), "min": lo, "max": hi})
+    return pd.DataFrame(lignes, columns=[*CLES, "min", "max"])
+
+
+def bilan(resultat: pd.DataFrame, catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Suppressed cells by reason (and by family when the catalogue is given)."""
+    df = resultat[resultat["secret_statistique"].notna()]
+    if catalogue is not None:
+        df = df.merge(catalogue[["indicateur", "famille"]].drop_duplicates(), on="indicateur")
+        return (
+            df.groupby(["famille", "secret_statistique"]).size().unstack(fill_value=0).reset_index()
+        )
+    return df.groupby("secret_statistique").size().reset_index(name="cellules")

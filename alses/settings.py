@@ -17,6 +17,8 @@ class Settings:
     output_dir: Path
     log_dir: Path
     nomenclatures: Path
+    opendata_dir: Path
+    retention_annees: int
 
 
 def settings() -> Settings:
@@ -34,6 +36,9 @@ def settings() -> Settings:
         # make run's full log (Dagster's events, dbt's log): one file per run.
         log_dir=path("ALSES_LOG_DIR", "logs"),
         nomenclatures=ROOT / "seeds" / "nomenclatures.csv",
+        opendata_dir=path("ALSES_OPENDATA_DIR", "opendata"),
+        # Years after the end of a school year before its personal detail is purged.
+        retention_annees=int(os.environ.get("ALSES_RETENTION_ANNEES") or 2),
     )
 
 

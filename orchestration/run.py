@@ -26,14 +26,19 @@ import dagster as dg
 import duckdb
 
 from alses.depots import ConfigurationError, drops_to_load
+from alses.publish import derniere_publication, resume_publications
 from alses.pseudonym import SecretError
+from alses.retention import annee_purgee, message_purgee
 from alses.settings import ROOT, settings
 
 #: What the terminal says each step of the school-year job is doing.
 STEPS = {
     "bdc_raw": "chargement du dépôt dans raw",
     "dbt_models": "modèles dbt et leurs tests",
+    "secret_statistique": "secret statistique",
     "outputs__rapport_alses": "rapport HTML et PDF",
+    "outputs__fiches_territoire": "fiches territoire",
+    "outputs__donnees_ouvertes": "données ouvertes",
     "publication__marts_analystes": "publication pour les analystes",
 }
 
@@ -70,8 +75,12 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO) -> int:
     instance = dg.DagsterInstance.from_config(str(home))
     from orchestration.definitions import defs  # imported here: its output goes to the log
 
+    avant = derniere_publication(cfg.warehouse)
     for n, annee in enumerate(years, start=1):
         prefix = f"[{n}/{len(years)}] {annee}"
+        if purgee_le := annee_purgee(cfg.warehouse, annee):  # frozen: not recomputed
+            say(f"[{n}/{len(years)}] {message_purgee(annee, purgee_le)}")
+            continue
         job = defs.resolve_job_def("annee_complete").with_logger_defs(
             {"progression": _progress_logger(lambda step, p=prefix: say(f"{p} : {step}"), log)}
         )
@@ -92,6 +101,7 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO) -> int:
             return 1
     say()
     say(summary(cfg.warehouse))
+    say(resume_publications(cfg.warehouse, avant).strip())
     say(f"Publié pour les analystes (lecture seule) : {cfg.published} — make sql")
     say("Rapports :")
     for annee in years:
@@ -109,9 +119,12 @@ def _failure_message(event: dg.DagsterEvent) -> str:
         failures = _dbt_failures()
         if failures:
             return "Modèles ou tests dbt en échec :\n" + "\n".join(failures)
-    error = event.step_failure_data.error
-    while error.cause is not None:
-        error = error.cause
+    # The project's own error (a French message for the user) wherever it sits in the
+    # chain of causes; otherwise the deepest cause.
+    chain = [event.step_failure_data.error]
+    while chain[-1].cause is not None:
+        chain.append(chain[-1].cause)
+    error = next((e for e in chain if e.message.startswith("alses.")), chain[-1])
     # "alses.reading.BdcFileError: usagers.csv : …" → "usagers.csv : …"
     return re.sub(r"^(?:[a-z_]\w*\.)*[A-Z]\w*: ", "", error.message.strip())
 

@@ -114,6 +114,7 @@ def fixture_job(tmp_path_factory) -> Installation:
         "ALSES_WAREHOUSE": str(root / "w.duckdb"),
         "ALSES_PUBLISHED": str(root / "publie" / "alses_marts.duckdb"),
         "ALSES_OUTPUT_DIR": str(root / "outputs"),
+        "ALSES_OPENDATA_DIR": str(root / "opendata"),
         "DAGSTER_HOME": str(root / "dagster"),
     }
     write_drop(root / "bdc")
@@ -122,6 +123,10 @@ def fixture_job(tmp_path_factory) -> Installation:
         for key, value in env.items():
             mp.setenv(key, value)
         result = run_year()
+    # The run's event log, as Dagster recorded it (scanned for identifiers).
+    (root / "evenements_dagster.log").write_text(
+        "\n".join(repr(e) for e in result.all_events), encoding="utf-8"
+    )
     assert result.success
     dbt_results = json.loads((ROOT / "target" / "dagster" / "run_results.json").read_text())
     return Installation(root, env, result, dbt_results)

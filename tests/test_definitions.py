@@ -35,7 +35,7 @@ def test_lineage_runs_from_raw_to_facts():
 def test_schedule_and_sensor_are_defined():
     from orchestration.definitions import defs
 
-    assert [s.name for s in defs.schedules] == ["rentree"]
+    assert [s.name for s in defs.schedules] == ["rentree", "purge_mensuelle"]
     assert [s.name for s in defs.sensors] == ["nouveau_depot"]
     schedule = defs.schedules[0]
     assert schedule.cron_schedule == "0 6 1 10 *"

@@ -105,6 +105,9 @@ def test_a_run_publishes_then_a_failing_check_leaves_the_file_untouched(operatio
             "marts.rapprochement_publication",
             "marts.qualite_saisie",
             "marts.dictionnaire",
+            "marts.secret_statistique",
+            "marts.journal_publications",
+            "marts.ecarts_publication",
         }
         assert (
             con.execute(
@@ -187,3 +190,25 @@ def test_killing_the_publication_before_its_rename_leaves_the_file_identical(ope
         assert con.execute("select count(*) from marts.indicateurs").fetchone()[0] > 0
     publish(operations.warehouse, published)  # the next publication cleans up
     assert not list(published.parent.glob(f".{published.name}.*.tmp"))
+
+
+def test_no_identifier_of_the_input_anywhere_it_should_not_be(operations):
+    """Names, birth dates, usager_id values and pseudonymous keys of the input: in no
+    relation past staging, nor the published file, the open data, the reports or the run
+    logs (core keeps the pseudonymous key, by design: the scan of keys starts at marts)."""
+    from tests.identifiants import identifiants_du_depot, scanner_entrepot, scanner_fichiers
+
+    tmp, env = operations.root, operations.env
+    ids = identifiants_du_depot(tmp / "bdc" / "2021-2022", Path(env["ALSES_WAREHOUSE"]))
+    assert ids["usager_id"] and ids["nom"] and ids["date_naissance"] and ids["jeune_key"]
+    trouves = scanner_entrepot(Path(env["ALSES_WAREHOUSE"]), ids, exclure=("raw", "staging"))
+    trouves += scanner_entrepot(Path(env["ALSES_PUBLISHED"]), ids)
+    fichiers = [
+        *sorted((tmp / "opendata").rglob("*.*")),
+        *sorted((tmp / "outputs").rglob("*.*")),
+        tmp / "evenements_dagster.log",
+        *sorted(p for p in (tmp / "dagster").rglob("*") if p.is_file()),
+    ]
+    assert any(p.suffix == ".csv" for p in fichiers) and any(p.suffix == ".pdf" for p in fichiers)
+    trouves += scanner_fichiers(fichiers, ids)
+    assert not trouves, trouves[:10]

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from alses.disclosure import appliquer_secret
+from alses.disclosure import secret_enregistre
 from alses.report.formats import accents, typo
 
 TERRITOIRES = ("CAM", "DOU", "VAL", "SAM", "VNE", "LIL", "FLA")
@@ -129,16 +129,16 @@ def load(warehouse: Path, annee: str) -> ReportData:
         qualite = con.execute(
             "select * from marts.qualite_saisie where annee_scolaire = ?", [annee]
         ).df()
+        for df in (brut, catalogue, comparaisons):
+            for col in ("modalite_libelle", "indicateur_libelle", "territoire_libelle"):
+                if col in df:
+                    df[col] = df[col].map(lambda x: typo(accents(x)))
+        publie = secret_enregistre(con, brut)
     if not (brut.annee_scolaire == annee).any():
         raise ValueError(
             f"marts.indicateurs n'a aucune ligne pour {annee} : chargez le dépôt de cette "
             "année et reconstruisez les modèles (make run)."
         )
-    for df in (brut, catalogue, comparaisons):
-        for col in ("modalite_libelle", "indicateur_libelle", "territoire_libelle"):
-            if col in df:
-                df[col] = df[col].map(lambda x: typo(accents(x)))
-    publie = appliquer_secret(brut)
     return ReportData(
         annee=annee,
         annee_precedente=precedente,

@@ -6,6 +6,7 @@ from dagster_duckdb import DuckDBResource
 from alses.contract import TABLES
 from alses.extract import load_drop
 from alses.pseudonym import pseudo_secret
+from alses.retention import annee_purgee, message_purgee
 from alses.settings import settings
 from orchestration.partitions import annee_scolaire
 
@@ -55,6 +56,8 @@ def bdc_raw(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
     annee = context.partition_key
     cfg = settings()
     secret = pseudo_secret(cfg.bdc_dir)  # before anything is read: no secret, no load
+    if purgee_le := annee_purgee(cfg.warehouse, annee):  # retention: never reloaded
+        raise dg.Failure(message_purgee(annee, purgee_le))
     drop = cfg.bdc_dir / annee
     if not drop.is_dir():
         raise dg.Failure(

@@ -6,6 +6,7 @@ from dagster_dbt import get_asset_key_for_model
 from alses.publish import publish
 from alses.settings import settings
 from orchestration.assets.dbt import dbt_models
+from orchestration.assets.opendata import secret_statistique
 from orchestration.assets.report import rapport_alses
 from orchestration.partitions import annee_scolaire
 
@@ -14,6 +15,7 @@ from orchestration.partitions import annee_scolaire
     key=["publication", "marts_analystes"],
     deps=[
         rapport_alses,
+        secret_statistique,
         *[
             get_asset_key_for_model([dbt_models], name)
             for name in (

@@ -19,7 +19,7 @@ MARTS = [
         "rapprochement_publication",
         "qualite_saisie",
     )
-]
+] + [dg.AssetKey(["marts", "secret_statistique"])]  # the one suppression pattern
 
 
 @dg.asset(

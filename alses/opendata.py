@@ -1,0 +1,285 @@
+"""Open data: the indicators of a school year under statistical disclosure control.
+
+`ecrire_secret` records, in the work warehouse, which cells the public outputs
+suppress and why (`marts.secret_statistique`: the cell keys and the reason); the
+analysts' file keeps the exact figures and gains that reason as a column of
+`marts.indicateurs` (alses/publish.py). `exporter` writes, for one school year,
+`opendata/<annee>/indicateurs_alses_<annee>.csv` (UTF-8, comma-separated), the same as
+Parquet, a Frictionless `datapackage.json` and a README.
+
+python -m alses.opendata  (make opendata): every school year of the warehouse.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import yaml
+
+from alses.disclosure import CLES, MOTIFS, appliquer_secret, bilan, masquer
+from alses.settings import ROOT, settings
+
+COLONNES = [
+    "annee_scolaire",
+    "perimetre",
+    "territoire_code",
+    "territoire_libelle",
+    "indicateur",
+    "indicateur_libelle",
+    "modalite",
+    "modalite_libelle",
+    "numerateur",
+    "denominateur",
+    "valeur",
+    "unite",
+    "rang",
+    "valeur_n_1",
+    "evolution_points",
+]
+TYPES = {
+    "numerateur": ("bigint", "integer"),
+    "denominateur": ("bigint", "integer"),
+    "valeur": ("double", "number"),
+    "rang": ("integer", "integer"),
+    "valeur_n_1": ("double", "number"),
+    "evolution_points": ("double", "number"),
+}
+DESCRIPTION_SECRET = (
+    "Secret statistique : vide quand la cellule est publiée ; sinon la raison pour "
+    "laquelle les sorties publiques (rapport, fiches territoriales, données ouvertes) la "
+    "masquent : « effectif inférieur à 10 » (effectif ou base de 1 à 9 sous le "
+    "département), « part sensible de 0 % ou 100 % » (mesures, hébergement, aides "
+    "financières, par territoire) ou « secret secondaire » (masquée pour qu'aucune cellule "
+    "masquée ne se recalcule à partir des autres). Le fichier des analystes garde les "
+    "chiffres exacts."
+)
+LICENCE = {
+    "name": "etalab-2.0",
+    "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    "title": "Licence Ouverte / Open Licence version 2.0",
+}
+
+
+def indicateurs_publics(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every row of marts.indicateurs under disclosure control (all years at once, so
+    that each year's `valeur_n_1` follows the previous year's suppressions)."""
+    exactes = con.execute(
+        f"select {', '.join(COLONNES)} from marts.indicateurs order by {', '.join(CLES)}"
+    ).df()
+    return appliquer_secret(exactes)
+
+
+def lire_publiques(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The public cells from marts.indicateurs and the recorded marts.secret_statistique
+    (no recomputation)."""
+    cellules = con.execute(
+        f"select {', '.join(f'i.{c}' for c in COLONNES)}, s.secret_statistique "
+        "from marts.indicateurs as i left join marts.secret_statistique as s "
+        f"on {' and '.join(f'i.{c} = s.{c}' for c in CLES)} "
+        f"order by {', '.join(f'i.{c}' for c in CLES)}"
+    ).df()
+    secret = cellules.pop("secret_statistique")
+    return masquer(cellules, secret)
+
+
+def ecrire_secret(warehouse: Path) -> pd.DataFrame:
+    """Write marts.secret_statistique (suppressed cells: keys and reason); return the
+    public cells."""
+    with duckdb.connect(str(warehouse)) as con:
+        publiques = indicateurs_publics(con)
+        secret = publiques.loc[
+            publiques["secret_statistique"].notna(), [*CLES, "secret_statistique"]
+        ]
+        con.register("secret_df", secret)
+        con.execute(
+            "create or replace table marts.secret_statistique as "
+            f"select {', '.join(CLES)}, secret_statistique from secret_df order by all"
+        )
+        con.unregister("secret_df")
+        con.execute(
+            "comment on table marts.secret_statistique is 'Cellules de marts.indicateurs que "
+            "les sorties publiques masquent, avec la raison (alses/disclosure.py ; "
+            "docs/secret_statistique.md). Les cellules absentes sont publiées.'"
+        )
+        descriptions = _descriptions()
+        for col in CLES:
+            con.execute(
+                f"comment on column marts.secret_statistique.{col} is "
+                f"'{descriptions.get(col, '').replace(chr(39), chr(39) * 2)}'"
+            )
+        con.execute(
+            "comment on column marts.secret_statistique.secret_statistique is "
+            f"'{DESCRIPTION_SECRET.replace(chr(39), chr(39) * 2)}'"
+        )
+    return publiques
+
+
+def _descriptions() -> dict[str, str]:
+    """The French description of each column of marts.indicateurs (its dbt yml)."""
+    path = ROOT / "models" / "marts" / "indicateurs" / "_indicateurs__models.yml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    modele = next(m for m in doc["models"] if m["name"] == "indicateurs")
+    return {c["name"]: c["description"].strip() for c in modele["columns"]}
+
+
+def _schema() -> dict:
+    descriptions = _descriptions()
+    champs = []
+    for col in COLONNES:
+        champ = {
+            "name": col,
+            "type": TYPES.get(col, ("varchar", "string"))[1],
+            "description": descriptions[col],
+        }
+        if col in CLES:
+            champ["constraints"] = {"required": True}
+        if col == "perimetre":
+            champ["constraints"]["enum"] = ["ALSES", "PS"]
+        if col == "unite":
+            champ["constraints"] = {"enum": ["pct", "nombre"]}
+        champs.append(champ)
+    champs.append(
+        {
+            "name": "secret_statistique",
+            "type": "string",
+            "description": DESCRIPTION_SECRET,
+            "constraints": {"enum": list(MOTIFS)},
+        }
+    )
+    return {"fields": champs, "primaryKey": CLES, "missingValues": [""]}
+
+
+def exporter(publiques: pd.DataFrame, annee: str, dossier: Path) -> dict[str, Path]:
+    """Write the open-data files of `annee` under `dossier/<annee>/`; return their paths."""
+    annee_df = publiques[publiques["annee_scolaire"] == annee]
+    if annee_df.empty:
+        raise ValueError(
+            f"Aucun indicateur pour {annee} dans l'entrepôt : chargez le dépôt de l'année "
+            "et construisez les modèles (make run) avant l'export."
+        )
+    cible = dossier / annee
+    cible.mkdir(parents=True, exist_ok=True)
+    nom = f"indicateurs_alses_{annee}"
+    csv_path, parquet_path = cible / f"{nom}.csv", cible / f"{nom}.parquet"
+    select = ", ".join(
+        f"cast({c} as {TYPES[c][0]}) as {c}" if c in TYPES else c
+        for c in [*COLONNES, "secret_statistique"]
+    )
+    with duckdb.connect() as con:
+        con.register("cellules", annee_df)
+        requete = f"select {select} from cellules order by {', '.join(CLES)}"
+        con.execute(f"copy ({requete}) to '{csv_path}' (header, delimiter ',')")
+        con.execute(f"copy ({requete}) to '{parquet_path}' (format parquet)")
+    paquet = {
+        "name": f"indicateurs-alses-{annee}",
+        "title": f"Indicateurs ALSES de la Prévention Spécialisée du Nord, {annee}",
+        "description": (
+            "Les indicateurs du rapport annuel ALSES (Prévention Spécialisée du Nord) de "
+            f"l'année scolaire {annee}, pour le département et ses sept territoires, sous "
+            "secret statistique. Voir README.md."
+        ),
+        "licenses": [LICENCE],
+        "resources": [
+            {
+                "name": nom.replace("-", "_"),
+                "path": csv_path.name,
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "dialect": {"delimiter": ",", "header": True},
+                "schema": _schema(),
+            }
+        ],
+    }
+    json_path = cible / "datapackage.json"
+    json_path.write_text(json.dumps(paquet, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    readme = cible / "README.md"
+    readme.write_text(_readme(annee, annee_df, nom), encoding="utf-8")
+    return {"csv": csv_path, "parquet": parquet_path, "datapackage": json_path, "readme": readme}
+
+
+def _readme(annee: str, cellules: pd.DataFrame, nom: str) -> str:
+    comptes = cellules["secret_statistique"].value_counts()
+    lignes = "\n".join(f"| {motif} | {comptes.get(motif, 0)} |" for motif in MOTIFS)
+    return f"""# Indicateurs ALSES {annee} — données ouvertes
+
+Les indicateurs du rapport annuel ALSES (accompagnement des collégiens par la Prévention
+Spécialisée du Nord) pour l'année scolaire {annee} : pour chaque indicateur, chaque
+modalité, le département (`NORD`) et ses sept territoires, et les deux périmètres
+(`ALSES` et `PS`), l'effectif (`numerateur`), la base (`denominateur`), la part
+(`valeur`, en %), le rang et l'évolution sur l'année précédente. Ces données
+accompagnent le rapport annuel ALSES {annee} (`rapport_alses_{annee}.pdf`), dont elles
+reprennent les chiffres.
+
+- `{nom}.csv` : UTF-8, séparateur virgule, une ligne d'en-tête ; cellule vide = valeur
+  absente ;
+- `{nom}.parquet` : le même contenu au format Parquet ;
+- `datapackage.json` : description Frictionless (Table Schema) de chaque colonne.
+
+## Licence
+
+Licence Ouverte / Open Licence version 2.0 (Etalab) : réutilisation libre, y compris
+commerciale, sous réserve de mentionner la source (« Département du Nord — Prévention
+Spécialisée, indicateurs ALSES {annee} ») et la date de mise à jour.
+
+## Méthode
+
+Les indicateurs sont calculés à partir des fiches saisies par les équipes dans la base
+BDC (usagers, situations, interventions), selon les définitions du rapport : un jeune
+accompagné est compté une fois par année et par périmètre ; les parts excluent le
+« non renseigné » ; le territoire est celui de la structure du poste. Les sources et les
+définitions de chaque indicateur sont dans la colonne `indicateur_libelle` et dans le
+rapport.
+
+## Secret statistique
+
+Les données portent sur des mineurs suivis par des éducateurs. Pour qu'aucun jeune ne
+puisse être reconnu :
+
+1. sous le département, une cellule dont l'effectif ou la base compte de 1 à 9 jeunes
+   (ou interventions, mobilisations) est masquée (« effectif inférieur à 10 ») ;
+2. par territoire, une part de 0 % ou de 100 % des indicateurs sensibles (mesures de
+   protection, hébergement, aides financières) est masquée (« part sensible de 0 % ou
+   100 % »), sauf quand le département affiche lui-même 0 % ou 100 % ;
+3. d'autres cellules sont masquées (« secret secondaire ») pour qu'aucune cellule
+   masquée ne puisse se recalculer : les territoires s'additionnent au département, les
+   modalités d'un indicateur à réponse unique à leur base, certaines bases sont les
+   effectifs d'autres indicateurs. Un audit par programmation linéaire vérifie que
+   chaque cellule masquée peut prendre au moins deux valeurs compatibles avec tout ce
+   qui est publié ;
+4. l'évolution sur l'année précédente est masquée quand la cellule de l'année
+   précédente l'était.
+
+Une cellule masquée a `numerateur`, `denominateur`, `valeur`, `rang`, `valeur_n_1` et
+`evolution_points` vides, et la raison dans `secret_statistique`. Le département n'est
+jamais masqué.
+
+| raison | cellules |
+|---|---|
+{lignes}
+"""
+
+
+def main() -> int:
+    cfg = settings()
+    if not cfg.warehouse.is_file():
+        print(f"Pas d'entrepôt ({cfg.warehouse}) : lancez d'abord make run.", file=sys.stderr)
+        return 1
+    publiques = ecrire_secret(cfg.warehouse)
+    with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
+        catalogue = con.execute("select * from marts.catalogue_indicateurs").df()
+    for annee in sorted(publiques["annee_scolaire"].unique()):
+        chemins = exporter(publiques, annee, cfg.opendata_dir)
+        print(f"{annee} : {chemins['csv'].parent}")
+    print("\nCellules masquées (toutes années) :")
+    print(bilan(publiques, catalogue).to_string(index=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,53 @@
+"""Disclosure control and open data: which cells the public outputs suppress
+(marts.secret_statistique), then the open-data files of each school year."""
+
+import dagster as dg
+import duckdb
+from dagster_dbt import get_asset_key_for_model
+
+from alses.opendata import ecrire_secret, exporter, lire_publiques
+from alses.settings import settings
+from orchestration.assets.dbt import dbt_models
+from orchestration.partitions import annee_scolaire
+
+
+@dg.asset(
+    key=["marts", "secret_statistique"],
+    deps=[get_asset_key_for_model([dbt_models], "indicateurs")],
+    partitions_def=annee_scolaire,
+    group_name="marts",
+    description=(
+        "Cellules de marts.indicateurs que les sorties publiques masquent, avec la raison "
+        "(secret statistique : seuil de 10, parts sensibles, secret secondaire audité par "
+        "programmation linéaire). Toutes les années à la fois."
+    ),
+)
+def secret_statistique(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    publiques = ecrire_secret(settings().warehouse)
+    comptes = publiques["secret_statistique"].value_counts()
+    context.log.info(f"Secret statistique : {int(comptes.sum())} cellules masquées")
+    return dg.MaterializeResult(
+        metadata={"cellules": len(publiques)}
+        | {f"masquees_{motif}": int(n) for motif, n in comptes.items()}
+    )
+
+
+@dg.asset(
+    key=["opendata", "indicateurs_alses"],
+    deps=[secret_statistique],
+    partitions_def=annee_scolaire,
+    group_name="publication",
+    description=(
+        "Données ouvertes de l'année : opendata/<année>/indicateurs_alses_<année>.csv, "
+        "le même en Parquet, datapackage.json (Frictionless) et README (Licence Ouverte 2.0)."
+    ),
+)
+def donnees_ouvertes(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    cfg = settings()
+    with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
+        publiques = lire_publiques(con)
+    chemins = exporter(publiques, context.partition_key, cfg.opendata_dir)
+    context.log.info(f"Données ouvertes écrites : {chemins['csv'].parent}")
+    return dg.MaterializeResult(
+        metadata={k: dg.MetadataValue.path(str(v)) for k, v in chemins.items()}
+    )

@@ -1,0 +1,97 @@
+"""Open data and the analysts' secret column, on the demo warehouse: the package is valid
+Frictionless, no small count is published, and the LP audit passes on the files."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pandas as pd
+import pytest
+
+from alses.disclosure import CLES, MOTIF_PRIMAIRE, MOTIFS, auditer
+from alses.opendata import COLONNES, ecrire_secret, exporter, lire_publiques
+from alses.publish import publish
+
+
+@pytest.fixture(scope="module")
+def demo_secret(demo_warehouse, tmp_path_factory):
+    """A copy of the demo warehouse with marts.secret_statistique written, and the
+    open data of each year exported from it."""
+    tmp = tmp_path_factory.mktemp("opendata")
+    warehouse = tmp / "w.duckdb"
+    shutil.copy(demo_warehouse, warehouse)
+    ecrire_secret(warehouse)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        publiques = lire_publiques(con)
+        exactes = con.execute(
+            f"select {', '.join(COLONNES)} from marts.indicateurs order by all"
+        ).df()
+    annees = sorted(exactes["annee_scolaire"].unique())
+    fichiers = {a: exporter(publiques, a, tmp / "opendata") for a in annees}
+    return warehouse, exactes, fichiers
+
+
+def test_datapackage_is_valid_frictionless(demo_secret):
+    from frictionless import Package
+
+    _, _, fichiers = demo_secret
+    for chemins in fichiers.values():
+        rapport = Package(str(chemins["datapackage"])).validate()
+        assert rapport.valid, rapport.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
+        schema = Package(str(chemins["datapackage"])).resources[0].schema
+        assert [f.name for f in schema.fields] == [*COLONNES, "secret_statistique"]
+        assert all(f.description and f.type != "any" for f in schema.fields)
+
+
+def test_files_hide_small_counts_and_pass_the_lp_audit(demo_secret):
+    _, exactes, fichiers = demo_secret
+    lus = []
+    for annee, chemins in fichiers.items():
+        csv = pd.read_csv(
+            chemins["csv"], dtype={"modalite": str}, keep_default_na=False, na_values=[""]
+        )
+        parquet = duckdb.execute(f"select * from '{chemins['parquet']}'").df()
+        assert len(csv) == len(parquet) == (exactes["annee_scolaire"] == annee).sum()
+        assert list(csv.columns) == [*COLONNES, "secret_statistique"]
+        masque = csv["secret_statistique"].notna()
+        assert set(csv.loc[masque, "secret_statistique"]) <= set(MOTIFS)
+        for col in ("numerateur", "denominateur", "valeur"):
+            assert csv.loc[masque, col].isna().all()
+        assert (parquet["secret_statistique"].notna() == masque).all()
+        # No count of 1–9 shows below the département.
+        sous_nord = csv["territoire_code"] != "NORD"
+        for col in ("numerateur", "denominateur"):
+            petit = csv[col].between(1, 9) & sous_nord
+            petit &= ~csv["indicateur"].isin(
+                ["postes_alses", "educateurs_alses", "colleges_couverts"]
+            )
+            assert not petit.any(), csv[petit].head()
+        assert (csv.loc[~sous_nord, "secret_statistique"].isna()).all()
+        lus.append(csv)
+    publie = pd.concat(lus, ignore_index=True)
+    assert (publie["secret_statistique"] == MOTIF_PRIMAIRE).any()
+    # Read back from the files, nothing suppressed can be recomputed.
+    recalculables = auditer(exactes, publie[[*CLES, "numerateur"]])
+    assert recalculables.empty, recalculables.head().to_string()
+
+
+def test_analysts_file_keeps_exact_figures_with_the_reason(demo_secret, tmp_path):
+    warehouse, exactes, _ = demo_secret
+    publie = tmp_path / "publie.duckdb"
+    publish(warehouse, publie)
+    with duckdb.connect(str(publie), read_only=True) as con:
+        analystes = con.execute(
+            f"select {', '.join(COLONNES)}, secret_statistique from marts.indicateurs order by all"
+        ).df()
+        dico = con.execute(
+            "select description from marts.dictionnaire "
+            "where table_name = 'indicateurs' and colonne = 'secret_statistique'"
+        ).fetchall()
+    assert dico and "secret" in dico[0][0].lower()
+    pd.testing.assert_frame_equal(
+        analystes[COLONNES].reset_index(drop=True),
+        exactes.reset_index(drop=True),
+        check_dtype=False,
+    )
+    assert analystes["secret_statistique"].notna().sum() > 0
