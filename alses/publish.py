@@ -24,9 +24,9 @@ from pathlib import Path
 
 import duckdb
 
-from alses.sql import identifier, literal
 from alses.disclosure import CLES
 from alses.opendata import DESCRIPTION_SECRET
+from alses.sql import identifier, literal
 
 #: Older engines and BI drivers read this storage version (duckdb-cli 1.5, most drivers).
 STORAGE_VERSION = "v1.2.0"

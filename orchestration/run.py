@@ -26,8 +26,8 @@ import dagster as dg
 import duckdb
 
 from alses.depots import ConfigurationError, drops_to_load
-from alses.publish import derniere_publication, resume_publications
 from alses.pseudonym import SecretError
+from alses.publish import derniere_publication, resume_publications
 from alses.retention import annee_purgee, message_purgee
 from alses.settings import ROOT, settings
 

@@ -198,11 +198,11 @@ def test_no_identifier_of_the_input_anywhere_it_should_not_be(operations):
     logs (core keeps the pseudonymous key, by design: the scan of keys starts at marts)."""
     from tests.identifiants import identifiants_du_depot, scanner_entrepot, scanner_fichiers
 
-    tmp, env = operations.root, operations.env
-    ids = identifiants_du_depot(tmp / "bdc" / "2021-2022", Path(env["ALSES_WAREHOUSE"]))
+    tmp = operations.root
+    ids = identifiants_du_depot(tmp / "bdc" / "2021-2022", operations.warehouse)
     assert ids["usager_id"] and ids["nom"] and ids["date_naissance"] and ids["jeune_key"]
-    trouves = scanner_entrepot(Path(env["ALSES_WAREHOUSE"]), ids, exclure=("raw", "staging"))
-    trouves += scanner_entrepot(Path(env["ALSES_PUBLISHED"]), ids)
+    trouves = scanner_entrepot(operations.warehouse, ids, exclure=("raw", "staging"))
+    trouves += scanner_entrepot(operations.published, ids)
     fichiers = [
         *sorted((tmp / "opendata").rglob("*.*")),
         *sorted((tmp / "outputs").rglob("*.*")),
