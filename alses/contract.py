@@ -1,18 +1,25 @@
-"""The BDC export contract, version 1, as data (see docs/contrat_bdc.md).
+"""The BDC export contract, version 1 (see docs/contrat_bdc.md), read from its one
+description as data: contract/bdc_contract.yml.
 
-One place describes every table of a drop: its file, key, columns, types,
-required fields and references. Extraction and the demo generator both read it.
+That file describes every table of a drop: its file, key, columns, types, required
+fields, references, nomenclature fields, multi-valued fields and ranges. This module
+turns it into typed objects (TABLES, TABLES_BY_NAME); extraction and the demo
+generator read those, the dbt sources are generated from them (`python -m
+alses.contract`) and tests/test_contract.py checks everything else against them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+import yaml
 
 Kind = Literal["text", "date", "int", "yesno", "code", "ref"]
 
-#: Columns that identify a minor: never read past the CSV parser, never written.
-PERSONAL_COLUMNS = frozenset({"nom", "prenom", "adresse", "reseaux_sociaux"})
+#: The one description of the contract, beside this package in the repository.
+CONTRACT_FILE = Path(__file__).resolve().parents[1] / "contract" / "bdc_contract.yml"
 
 
 @dataclass(frozen=True)
@@ -50,184 +57,122 @@ class Table:
         return next(c for c in self.columns if c.name == name)
 
 
-def _code(name: str, nomenclature: str | None = None, **kw) -> Column:
-    return Column(name, "code", nomenclature=nomenclature or name, **kw)
+class ContractError(ValueError):
+    """The contract file is malformed; the message names the file and the place."""
 
 
-def _ref(name: str, *tables: str, **kw) -> Column:
-    return Column(name, "ref", ref=tables, **kw)
+def _fail(where: str, what: str) -> ContractError:
+    return ContractError(f"{CONTRACT_FILE.name}, {where} : {what}")
 
 
-_ACTION_COMMON = (
-    _ref("poste_id", "postes"),
-    _code("type_action"),
-    _code("thematique"),
-    _code("initiative"),
-    _ref("partenaires", "partenaires", multi=True),
-    _code("financements", "financement", multi=True),
-    _code("objectifs", "objectif", multi=True),
-    _code("communication", multi=True),
-    Column("nb_participants_non_accompagnes", "int", lo=0),
-)
+def _keys(entry: Any, allowed: set[str], where: str) -> dict:
+    if not isinstance(entry, dict):
+        raise _fail(where, "une table ou une colonne s'écrit comme un dictionnaire")
+    if unknown := set(entry) - allowed:
+        raise _fail(where, f"clé(s) inconnue(s) {sorted(unknown)} ; permises : {sorted(allowed)}")
+    return entry
+
+
+_COLUMN_KEYS = {"name", "type", "required", "multi", "nomenclature", "ref", "min", "max", "pattern"}
+_TABLE_KEYS = {"name", "key", "columns", "optional_file", "in_year_date", "personal"}
+
+
+def _column(entry: Any, where: str) -> Column:
+    e = _keys(entry, _COLUMN_KEYS, where)
+    kind = e.get("type", "text")
+    if kind not in get_args(Kind):
+        raise _fail(where, f"type « {kind} » inconnu ; permis : {list(get_args(Kind))}")
+    if (kind == "code") != ("nomenclature" in e):
+        raise _fail(where, "une colonne de type code, et elle seule, nomme sa nomenclature")
+    if (kind == "ref") != bool(e.get("ref")):
+        raise _fail(where, "une colonne de type ref, et elle seule, nomme ses tables (ref)")
+    if ("min" in e or "max" in e) and kind != "int":
+        raise _fail(where, "min et max ne bornent qu'une colonne de type int")
+    return Column(
+        e["name"],
+        kind,
+        required=bool(e.get("required", False)),
+        multi=bool(e.get("multi", False)),
+        nomenclature=e.get("nomenclature"),
+        ref=tuple(e.get("ref", ())),
+        lo=e.get("min"),
+        hi=e.get("max"),
+        pattern=e.get("pattern"),
+    )
+
+
+def _columns(entries: list, sets: dict[str, list], where: str) -> tuple[Column, ...]:
+    columns: list[Column] = []
+    for i, entry in enumerate(entries, 1):
+        if isinstance(entry, dict) and set(entry) == {"include"}:
+            if entry["include"] not in sets:
+                raise _fail(where, f"column_sets.{entry['include']} n'existe pas")
+            columns += _columns(sets[entry["include"]], {}, f"column_sets.{entry['include']}")
+        else:
+            columns.append(_column(entry, f"{where}, colonne {i}"))
+    return tuple(columns)
+
+
+def load(path: Path = CONTRACT_FILE) -> dict[str, Any]:
+    """Read and check the contract file: {'tables': (Table, ...), 'workbook': ...,
+    'age_min': ..., 'age_max': ...}. A malformed file raises ContractError."""
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    _keys(doc, {"version", "workbook", "age_on_1_january", "column_sets", "tables"}, "racine")
+    if doc.get("version") != 1:
+        raise _fail("version", "seule la version 1 du contrat est connue")
+    sets = doc.get("column_sets") or {}
+    tables: list[Table] = []
+    for entry in doc["tables"]:
+        e = _keys(entry, _TABLE_KEYS, f"table {entry.get('name')}")
+        where = f"table {e['name']}"
+        table = Table(
+            e["name"],
+            tuple(e["key"]),
+            _columns(e["columns"], sets, where),
+            optional_file=bool(e.get("optional_file", False)),
+            in_year_date=e.get("in_year_date"),
+            personal=frozenset(e.get("personal", ())),
+        )
+        names = table.column_names
+        if len(set(names)) != len(names):
+            raise _fail(where, "une colonne est décrite deux fois")
+        for name in (*table.key, *filter(None, [table.in_year_date])):
+            if name not in names:
+                raise _fail(where, f"« {name} » n'est pas une colonne de la table")
+        if table.in_year_date and table.column(table.in_year_date).kind != "date":
+            raise _fail(where, f"in_year_date « {table.in_year_date} » n'est pas une date")
+        known = {t.name for t in tables}
+        for c in table.columns:
+            if missing := set(c.ref) - known:
+                raise _fail(
+                    where, f"{c.name} renvoie à {sorted(missing)}, qui doit être décrite avant"
+                )
+        tables.append(table)
+    ages = _keys(doc["age_on_1_january"], {"min", "max"}, "age_on_1_january")
+    return {
+        "tables": tuple(tables),
+        "workbook": doc["workbook"],
+        "age_min": ages["min"],
+        "age_max": ages["max"],
+    }
+
+
+_CONTRACT = load()
 
 #: In dependency order: a table only refers to tables listed before it.
-TABLES: tuple[Table, ...] = (
-    Table(
-        "structures",
-        ("structure_id",),
-        (
-            Column("structure_id", required=True),
-            Column("nom"),
-            _code("territoire", required=True),
-        ),
-    ),
-    Table(
-        "colleges",
-        ("college_uai",),
-        (
-            Column("college_uai", required=True, pattern=r"^[0-9]{7}[A-Z]$"),
-            Column("nom"),
-            Column("commune"),
-            _code("territoire", required=True),
-            _code("education_prioritaire"),
-        ),
-    ),
-    Table(
-        "postes",
-        ("poste_id",),
-        (
-            Column("poste_id", required=True),
-            _ref("structure_id", "structures", required=True),
-            _code("fonction", "fonction_poste", required=True),
-            Column("plan_pauvrete", "yesno"),
-            _ref("colleges_uai", "colleges", multi=True),
-            Column("date_debut", "date", required=True),
-            Column("date_fin", "date"),
-        ),
-    ),
-    Table(
-        "partenaires",
-        ("partenaire_id",),
-        (
-            Column("partenaire_id", required=True),
-            Column("nom"),
-            _code("type", "type_partenaire", required=True),
-            _code("territoire"),
-            _ref("college_uai", "colleges"),
-        ),
-    ),
-    Table(
-        "affectations",
-        ("poste_id", "educateur_id", "date_debut"),
-        (
-            _ref("poste_id", "postes", required=True),
-            Column("educateur_id", required=True),
-            Column("date_debut", "date", required=True),
-            Column("date_fin", "date"),
-        ),
-    ),
-    Table(
-        "usagers",
-        ("usager_id",),
-        (
-            Column("usager_id", required=True),
-            _ref("structure_id", "structures", required=True),
-            Column("date_naissance", "date"),
-            _code("sexe"),
-            Column("commune_residence"),
-            Column("date_debut_accompagnement", "date"),
-            _code("origine_demande"),
-            _code("origine_fonction_etab", "fonction_etablissement"),
-            _code("demande_principale", "thematique"),
-            _code("demande_scolarite"),
-            Column("date_creation", "date"),
-            Column("date_modification", "date"),
-        ),
-        personal=PERSONAL_COLUMNS,
-    ),
-    Table(
-        "situations",
-        ("situation_id",),
-        (
-            Column("situation_id", required=True),
-            _ref("usager_id", "usagers", required=True),
-            Column("date_situation", "date", required=True),
-            _code("scolarite"),
-            _ref("college_uai", "colleges"),
-            _code("classe"),
-            _code("hebergement"),
-            _code("mesures", "mesure", multi=True),
-            _code("aides_financieres", "aide_financiere", multi=True),
-            _code("configuration_familiale"),
-            _code("ressources_familiales", "ressource", multi=True),
-            _code("situation_professionnelle"),
-            _code("diplome"),
-        ),
-    ),
-    Table(
-        "interventions",
-        ("intervention_id",),
-        (
-            Column("intervention_id", required=True),
-            _ref("usager_id", "usagers", required=True),
-            _ref("poste_id", "postes", required=True),
-            Column("date_intervention", "date", required=True),
-            Column("duree_minutes", "int", lo=1, hi=720),
-            Column("jeune_present", "yesno"),
-            _code("lieu"),
-            _code("objectifs", "objectif", multi=True),
-            _code("membres_famille", "membre_famille", multi=True),
-            _code("objectifs_famille", "objectif_famille", multi=True),
-            _ref("partenaires", "partenaires", multi=True),
-            _code("dispositifs_internes", "dispositif", multi=True),
-        ),
-        in_year_date="date_intervention",
-    ),
-    Table(
-        "actions_ponctuelles",
-        ("action_id",),
-        (
-            Column("action_id", required=True),
-            _ref("structure_id", "structures", required=True),
-            Column("date_action", "date", required=True),
-            *_ACTION_COMMON,
-        ),
-        optional_file=True,
-        in_year_date="date_action",
-    ),
-    Table(
-        "actions_collectives",
-        ("action_id",),
-        (
-            Column("action_id", required=True),
-            _ref("structure_id", "structures", required=True),
-            Column("date_debut", "date", required=True),
-            Column("date_fin", "date"),
-            *_ACTION_COMMON,
-            Column("dispositif_projet"),
-            _code("porteur"),
-        ),
-        optional_file=True,
-        in_year_date="date_debut",
-    ),
-    Table(
-        "actions_participants",
-        ("action_id", "usager_id"),
-        (
-            _ref("action_id", "actions_ponctuelles", "actions_collectives", required=True),
-            _ref("usager_id", "usagers", required=True),
-        ),
-        optional_file=True,
-    ),
-)
+TABLES: tuple[Table, ...] = _CONTRACT["tables"]
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 
+#: Columns that identify a minor: never read past the CSV parser, never written.
+PERSONAL_COLUMNS: frozenset[str] = frozenset().union(*(t.personal for t in TABLES))
+
 #: The workbook form of a drop: one sheet per table, named like the CSV without `.csv`.
-WORKBOOK_NAME = "bdc_export.xlsx"
+WORKBOOK_NAME: str = _CONTRACT["workbook"]
 
 #: Age bounds on 1 January outside which `date_naissance` is emptied.
-AGE_MIN, AGE_MAX = 5, 30
+AGE_MIN: int = _CONTRACT["age_min"]
+AGE_MAX: int = _CONTRACT["age_max"]
 
 
 def school_year_bounds(annee_scolaire: str) -> tuple[str, str]:
@@ -330,12 +275,16 @@ def dbt_sources() -> dict:
     }
 
 
-if __name__ == "__main__":  # regenerate the dbt sources from the contract
-    from pathlib import Path
-
-    import yaml
-
-    path = Path(__file__).resolve().parents[1] / DBT_SOURCES
+def dbt_sources_text() -> str:
+    """The text of the generated sources file, as written by `python -m alses.contract`."""
     text = yaml.safe_dump(dbt_sources(), allow_unicode=True, sort_keys=False, width=100)
-    path.write_text("# Generated from alses/contract.py: python -m alses.contract\n" + text)
+    return (
+        "# Generated from contract/bdc_contract.yml by alses/contract.py: "
+        "python -m alses.contract\n" + text
+    )
+
+
+if __name__ == "__main__":  # regenerate the dbt sources from the contract
+    path = Path(__file__).resolve().parents[1] / DBT_SOURCES
+    path.write_text(dbt_sources_text(), encoding="utf-8")
     print(path)

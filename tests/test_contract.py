@@ -1,14 +1,26 @@
-"""The contract is described once (alses/contract.py); everything else that repeats it
-is checked against it: the dbt sources, the test fixture's headers, the shared
-contract's tables (docs) and the nomenclatures seed (tests/test_dbt.py)."""
+"""The contract is described once, as data (contract/bdc_contract.yml, read by
+alses/contract.py); everything else that repeats it is checked against it: the dbt
+sources, the test fixture's headers, the shared contract's tables and required fields
+(docs), the nomenclature fields of the seed (and the seed itself in tests/test_dbt.py)."""
 
 from __future__ import annotations
 
+import csv
 import re
 
-import yaml
+import pytest
 
-from alses.contract import DBT_SOURCES, PERSONAL_COLUMNS, TABLES, TABLES_BY_NAME, dbt_sources
+from alses.contract import (
+    AGE_MAX,
+    AGE_MIN,
+    DBT_SOURCES,
+    PERSONAL_COLUMNS,
+    TABLES,
+    TABLES_BY_NAME,
+    ContractError,
+    dbt_sources_text,
+    load,
+)
 from alses.settings import ROOT
 from tests.bdc_fixture import HEADERS
 
@@ -16,8 +28,56 @@ EXPORT_FORMAT = ROOT.parent / "shared" / "contract" / "export_format.md"
 
 
 def test_dbt_sources_are_generated_from_the_contract():
-    on_disk = yaml.safe_load((ROOT / DBT_SOURCES).read_text(encoding="utf-8"))
-    assert on_disk == dbt_sources(), "regenerate with: .venv/bin/python -m alses.contract"
+    on_disk = (ROOT / DBT_SOURCES).read_text(encoding="utf-8")
+    assert on_disk == dbt_sources_text(), "regenerate with: .venv/bin/python -m alses.contract"
+
+
+def test_every_nomenclature_field_of_the_contract_is_in_the_seed():
+    with open(ROOT / "seeds" / "nomenclatures.csv", encoding="utf-8", newline="") as f:
+        fields = {row["field"] for row in csv.DictReader(f)}
+    named = {c.nomenclature for t in TABLES for c in t.columns if c.kind == "code"}
+    assert named <= fields, named - fields
+
+
+@pytest.mark.parametrize(
+    "column, message",
+    [
+        ("{name: x, type: code}", "nomenclature"),
+        ("{name: x, type: ref, ref: [usagers]}", "décrite avant"),
+        ("{name: x, type: integer}", "type « integer »"),
+        ("{name: x, requird: true}", "requird"),
+        ("{name: x, min: 0}", "min et max"),
+    ],
+)
+def test_a_malformed_contract_is_refused(tmp_path, column, message):
+    path = tmp_path / "c.yml"
+    path.write_text(
+        "version: 1\nworkbook: w.xlsx\nage_on_1_january: {min: 5, max: 30}\ntables:\n"
+        f"  - {{name: structures, key: [x], columns: [{column}]}}\n"
+        "  - {name: usagers, key: [u], columns: [{name: u}]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ContractError, match=re.escape(message)):
+        load(path)
+
+
+def test_the_shared_contract_required_fields_and_ranges_match_the_contract():
+    text = " ".join(EXPORT_FORMAT.read_text(encoding="utf-8").split())
+    prose = text[text.index("Required fields:") : text.index("Every other field may be empty")]
+    aliases = {
+        "actions": ["actions_ponctuelles", "actions_collectives"],
+        "participants": ["actions_participants"],
+    }
+    seen = set()
+    for columns, table in re.findall(r"((?:`\w+`[^`(]*)+)\((\w+)", prose):
+        names = aliases.get(table, [table])
+        seen.update(names)
+        required = {c.name for n in names for c in TABLES_BY_NAME[n].columns if c.required}
+        assert set(re.findall(r"`(\w+)`", columns)) == required, table
+    assert seen == set(TABLES_BY_NAME)
+    duree = TABLES_BY_NAME["interventions"].column("duree_minutes")
+    assert f"`duree_minutes` outside {duree.lo}–{duree.hi}" in text
+    assert f"age below {AGE_MIN} or above {AGE_MAX} on 1 January" in text
 
 
 def test_fixture_headers_are_the_contract_columns():

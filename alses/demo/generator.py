@@ -25,20 +25,13 @@ from alses.contract import TABLES_BY_NAME
 from alses.demo import targets as T
 from alses.demo.quotas import allocate, largest_remainder
 from alses.settings import DEMO_MARKER
+from alses.territoires import LIBELLES, TERRITOIRES
 
 SEED = 2022
 PERSONAL_ORDER = ("nom", "prenom", "adresse", "reseaux_sociaux")
 YEARS = ("2020-2021", "2021-2022")
-TERR = T.TERRITOIRES
-LIBELLES_TERRITOIRE = {
-    "CAM": "Cambrai",
-    "DOU": "Douai",
-    "VAL": "Valenciennes",
-    "SAM": "Sambre-Avesnois",
-    "VNE": "Versant-Nord-Est",
-    "LIL": "Lille",
-    "FLA": "Flandres",
-}
+TERR = TERRITOIRES  # seeds/territoires.csv, in the report's order
+LIBELLES_TERRITOIRE = {t: LIBELLES[t] for t in TERR}  # the seed's labels are the contract's
 COMMUNES = {
     "CAM": ["Cambrai", "Caudry", "Le Cateau-Cambrésis"],
     "DOU": ["Douai", "Sin-le-Noble"],

@@ -4,9 +4,8 @@ Each value is chosen so that, computed with the catalogue's definitions, the fig
 of `seeds/published_figures.csv` hold (see docs/donnees_demo.md for the derivations).
 `NORD` is the ALSES share at département level; territory entries override it; `PS`
 is the share over all jeunes accompagnés (ALSES + others) at département level.
+The territory list itself is not here: alses.territoires reads it from seeds/territoires.csv.
 """
-
-TERRITOIRES = ("CAM", "DOU", "VAL", "SAM", "VNE", "LIL", "FLA")
 
 #: The report's table "Nombre de jeunes" (ALSES, 2021-2022).
 JEUNES_ALSES_2122 = {

@@ -15,7 +15,7 @@
     select
         annee_scolaire,
         perimetre,
-        case when grouping(territoire_code) = 1 then 'NORD' else territoire_code end
+        case when grouping(territoire_code) = 1 then {{ code_departement() }} else territoire_code end
             as territoire_code,
         '{{ indicateur }}' as indicateur,
         cast({{ modalite }} as varchar) as modalite,
@@ -30,7 +30,7 @@
     select
         annee_scolaire,
         perimetre,
-        case when grouping(territoire_code) = 1 then 'NORD' else territoire_code end
+        case when grouping(territoire_code) = 1 then {{ code_departement() }} else territoire_code end
             as territoire_code,
         '{{ indicateur }}' as indicateur,
         {{ modalite }} as modalite,

@@ -7,7 +7,7 @@ final as (
         territoire_code,
         territoire_libelle,
         ordre,
-        territoire_code = 'NORD' as est_departement
+        territoire_code = {{ code_departement() }} as est_departement
     from territoires
 )
 

@@ -27,7 +27,7 @@ rejets as (
     select
         chargements.annee_scolaire,
         'PS' as perimetre,
-        'NORD' as territoire_code,
+        {{ code_departement() }} as territoire_code,
         cast(null as varchar) as structure_id,
         traitements.mesure,
         chargements.table_bdc as objet,

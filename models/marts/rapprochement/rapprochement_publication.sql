@@ -37,14 +37,14 @@ rapproches as (
         on
             publies.annee_scolaire = nord.annee_scolaire
             and publies.perimetre = nord.perimetre
-            and nord.territoire_code = 'NORD'
+            and nord.territoire_code = {{ code_departement() }}
             and publies.indicateur = nord.indicateur
             and publies.modalite = nord.modalite
     left join indicateurs as ps
         on
             publies.annee_scolaire = ps.annee_scolaire
             and ps.perimetre = 'PS'
-            and ps.territoire_code = 'NORD'
+            and ps.territoire_code = {{ code_departement() }}
             and publies.indicateur = ps.indicateur
             and publies.modalite = ps.modalite
 ),

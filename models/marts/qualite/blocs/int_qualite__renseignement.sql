@@ -14,7 +14,7 @@ final as (
     {%- set niveaux_qualite = [
         ('territoire_code', 'structure_id', ['territoire_code', 'structure_id']),
         ('territoire_code', 'cast(null as varchar)', ['territoire_code']),
-        ("'NORD'", 'cast(null as varchar)', []),
+        (code_departement(), 'cast(null as varchar)', []),
     ] %}
     {% for champ, relation, population, rempli in champs_renseignement() %}
         {% set champ_loop = loop %}
