@@ -17,6 +17,8 @@ import pandas as pd
 from scipy.stats import norm
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
+from alses.territoires import DEPARTEMENT
+
 ALPHA = 0.05
 CLE = ["annee_scolaire", "perimetre", "indicateur", "modalite"]
 COLONNES = [
@@ -112,12 +114,12 @@ def comparer(indicateurs: pd.DataFrame) -> pd.DataFrame:
     df = indicateurs[
         (indicateurs["unite"] == "pct") & (indicateurs["indicateur"] != "taux_renseignement")
     ].copy()
-    nord = df[df["territoire_code"] == "NORD"][[*CLE, "numerateur", "denominateur"]]
+    nord = df[df["territoire_code"] == DEPARTEMENT][[*CLE, "numerateur", "denominateur"]]
     nord = nord.rename(columns={"numerateur": "nord_n", "denominateur": "nord_d"})
     df = df.merge(nord, on=CLE, how="left")
     n = pd.to_numeric(df["numerateur"]).fillna(0).astype("int64")
     d = pd.to_numeric(df["denominateur"]).fillna(0).astype("int64")
-    est_terr = df["territoire_code"] != "NORD"
+    est_terr = df["territoire_code"] != DEPARTEMENT
     rn = (df["nord_n"].fillna(0).astype("int64") - n).clip(lower=0)
     rd = (df["nord_d"].fillna(0).astype("int64") - d).clip(lower=0)
     df["reste_numerateur"] = rn.where(est_terr).astype("Int64")

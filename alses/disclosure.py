@@ -43,8 +43,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from alses.territoires import DEPARTEMENT
+
 SEUIL = 10
-NORD = "NORD"
+NORD = DEPARTEMENT
 MOTIF_PRIMAIRE = "effectif inférieur à 10"
 MOTIF_SECONDAIRE = "secret secondaire"
 MOTIF_SENSIBLE = "part sensible de 0 % ou 100 %"
