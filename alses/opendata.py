@@ -22,6 +22,7 @@ import yaml
 
 from alses.disclosure import CLES, MOTIFS, appliquer_secret, bilan, masquer
 from alses.settings import ROOT, settings
+from alses.sql import literal
 
 COLONNES = [
     "annee_scolaire",
@@ -109,11 +110,11 @@ def ecrire_secret(warehouse: Path) -> pd.DataFrame:
         for col in CLES:
             con.execute(
                 f"comment on column marts.secret_statistique.{col} is "
-                f"'{descriptions.get(col, '').replace(chr(39), chr(39) * 2)}'"
+                f"{literal(descriptions.get(col, ''))}"
             )
         con.execute(
             "comment on column marts.secret_statistique.secret_statistique is "
-            f"'{DESCRIPTION_SECRET.replace(chr(39), chr(39) * 2)}'"
+            f"{literal(DESCRIPTION_SECRET)}"
         )
     return publiques
 
@@ -172,8 +173,8 @@ def exporter(publiques: pd.DataFrame, annee: str, dossier: Path) -> dict[str, Pa
     with duckdb.connect() as con:
         con.register("cellules", annee_df)
         requete = f"select {select} from cellules order by {', '.join(CLES)}"
-        con.execute(f"copy ({requete}) to '{csv_path}' (header, delimiter ',')")
-        con.execute(f"copy ({requete}) to '{parquet_path}' (format parquet)")
+        con.execute(f"copy ({requete}) to {literal(csv_path)} (header, delimiter ',')")
+        con.execute(f"copy ({requete}) to {literal(parquet_path)} (format parquet)")
     paquet = {
         "name": f"indicateurs-alses-{annee}",
         "title": f"Indicateurs ALSES de la Prévention Spécialisée du Nord, {annee}",

@@ -126,7 +126,7 @@ def publish(warehouse: Path, published: Path) -> dict[str, int]:
         os.close(directory)
     # Published: now the work warehouse's journal records it too.
     with duckdb.connect(str(warehouse)) as con:
-        con.execute(f"attach '{published}' as publie (read_only)")
+        con.execute(f"attach {literal(published)} as publie (read_only)")
         _creer_journal(con, _catalogue(con))
         for table in JOURNAL:
             con.execute(
@@ -144,7 +144,8 @@ JOURNAL = ("journal_publications", "ecarts_publication")
 COMPAREES = ("numerateur", "denominateur", "valeur", "rang", "valeur_n_1", "evolution_points")
 
 
-def _creer_journal(con: duckdb.DuckDBPyConnection, base: str) -> None:
+def _creer_journal(con: duckdb.DuckDBPyConnection, catalogue: str) -> None:
+    base = identifier(catalogue)
     con.execute(f"create schema if not exists {base}.marts")
     con.execute(
         f"""
@@ -190,13 +191,10 @@ def _creer_journal(con: duckdb.DuckDBPyConnection, base: str) -> None:
         "valeur, différence, colonnes modifiées.",
     }
     for table, texte in descriptions.items():
-        con.execute(f"comment on table {base}.marts.{table} is '{texte.replace(chr(39), '’')}'")
+        con.execute(f"comment on table {base}.marts.{table} is {literal(texte)}")
     for table, colonnes in COLONNES_JOURNAL.items():
         for colonne, texte in colonnes.items():
-            con.execute(
-                f"comment on column {base}.marts.{table}.{colonne} is "
-                f"'{texte.replace(chr(39), '’')}'"
-            )
+            con.execute(f"comment on column {base}.marts.{table}.{colonne} is {literal(texte)}")
 
 
 _CLE = {
@@ -274,7 +272,7 @@ def _journaliser(con: duckdb.DuckDBPyConnection, tables: list[str], published: P
     comparables = "indicateurs" in tables and _colonnes_cellule(con, "travail")
     ancien = published.is_file() and comparables
     if ancien:
-        con.execute(f"attach '{published}' as precedente (read_only)")
+        con.execute(f"attach {literal(published)} as precedente (read_only)")
         ancien = _colonnes_cellule(con, "precedente")
         if not ancien:
             con.execute("detach precedente")

@@ -35,10 +35,10 @@ from alses.settings import ROOT, settings
 STEPS = {
     "bdc_raw": "chargement du dépôt dans raw",
     "dbt_models": "modèles dbt et leurs tests",
-    "secret_statistique": "secret statistique",
+    "marts__secret_statistique": "secret statistique",
     "outputs__rapport_alses": "rapport HTML et PDF",
     "outputs__fiches_territoire": "fiches territoire",
-    "outputs__donnees_ouvertes": "données ouvertes",
+    "opendata__indicateurs_alses": "données ouvertes",
     "publication__marts_analystes": "publication pour les analystes",
 }
 

@@ -16,8 +16,13 @@ CLES = "annee_scolaire, perimetre, territoire_code, indicateur, modalite"
 
 @pytest.fixture
 def travail(demo_warehouse, tmp_path):
+    """A copy of the session's demo warehouse that was never published (other tests
+    publish the session's warehouse, and each publication is journaled in it)."""
     w = tmp_path / "w.duckdb"
     shutil.copy(demo_warehouse, w)
+    with duckdb.connect(str(w)) as con:
+        con.execute("drop table if exists marts.journal_publications")
+        con.execute("drop table if exists marts.ecarts_publication")
     return w
 
 
