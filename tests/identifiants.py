@@ -87,7 +87,7 @@ def _texte(fichier: Path) -> str:
         return "\n".join(page.extract_text() or "" for page in PdfReader(fichier).pages)
     if fichier.suffix in (".parquet", ".duckdb"):
         if fichier.suffix == ".parquet":
-            return duckdb.execute(f"select * from '{fichier}'").df().to_csv()
+            return duckdb.execute("select * from read_parquet(?)", [str(fichier)]).df().to_csv()
         return ""
     return fichier.read_bytes().decode("utf-8", errors="ignore")
 

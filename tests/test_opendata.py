@@ -51,7 +51,7 @@ def test_files_hide_small_counts_and_pass_the_lp_audit(demo_secret):
         csv = pd.read_csv(
             chemins["csv"], dtype={"modalite": str}, keep_default_na=False, na_values=[""]
         )
-        parquet = duckdb.execute(f"select * from '{chemins['parquet']}'").df()
+        parquet = duckdb.execute("select * from read_parquet(?)", [str(chemins["parquet"])]).df()
         assert len(csv) == len(parquet) == (exactes["annee_scolaire"] == annee).sum()
         assert list(csv.columns) == [*COLONNES, "secret_statistique"]
         masque = csv["secret_statistique"].notna()

@@ -217,6 +217,11 @@ def test_no_small_cell_is_printed_below_the_departement(parsed, mart, report):
 
 @pytest.fixture(scope="module")
 def pdf_text(report):
+    if not shutil.which("pdftotext"):
+        pytest.skip(
+            "pdftotext absent : installez-le avec `sudo apt-get install poppler-utils` "
+            "(ou lancez .ci/run en root, qui l'installe)"
+        )
     out = subprocess.run(
         ["pdftotext", "-layout", str(report[2]), "-"], capture_output=True, text=True, check=True
     )
