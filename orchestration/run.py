@@ -111,6 +111,8 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO) -> int:
                 str(cfg.output_dir / f"rapport_alses_{annee}.{ext}") for ext in ("html", "pdf")
             )
         )
+    say(f"Fiches territoire et tableaux détaillés (HTML et PDF) : {cfg.output_dir}")
+    say(f"Données ouvertes (CSV, Parquet, datapackage.json) : {cfg.opendata_dir}")
     return 0
 
 
