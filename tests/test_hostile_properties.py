@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import csv
 import re
-import signal
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -34,6 +32,7 @@ from alses.extract import load_drop
 from alses.reading import BdcFileError, read_csv_file
 from tests.bdc_fixture import tables
 from tests.conftest import NOMENCLATURES
+from tests.test_hostile import deadline  # one bounded-time helper
 
 MARKERS = {
     "nom": ["QZNOMAAQ", "QZNOMBBQ"],
@@ -82,20 +81,6 @@ def mutate(content: bytes, how) -> bytes:
         at = pos % (len(content) + 1)
         content = content[:at] + insert + content[at + cut :]
     return content
-
-
-@contextmanager
-def deadline(seconds: int):
-    def alarm(*_):
-        raise TimeoutError(f"lecture de plus de {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, alarm)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def physical_lines(content: bytes) -> list[bytes]:
