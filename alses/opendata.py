@@ -90,7 +90,7 @@ def lire_publiques(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def ecrire_secret(warehouse: Path) -> pd.DataFrame:
     """Write marts.secret_statistique (suppressed cells: keys and reason); return the
     public cells."""
-    with duckdb.connect(str(warehouse)) as con:
+    with duckdb.connect(str(warehouse), config=settings().duckdb_config()) as con:
         publiques = indicateurs_publics(con)
         secret = publiques.loc[
             publiques["secret_statistique"].notna(), [*CLES, "secret_statistique"]

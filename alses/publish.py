@@ -26,6 +26,7 @@ import duckdb
 
 from alses.disclosure import CLES
 from alses.opendata import DESCRIPTION_SECRET
+from alses.settings import settings
 from alses.sql import identifier, literal
 
 #: Older engines and BI drivers read this storage version (duckdb-cli 1.5, most drivers).
@@ -39,10 +40,11 @@ def publish(warehouse: Path, published: Path) -> dict[str, int]:
     for stale in published.parent.glob(f".{published.name}.*.tmp"):
         stale.unlink()
     counts: dict[str, int] = {}
-    with duckdb.connect(str(warehouse)) as con:  # the journal's tables, described
+    config = settings().duckdb_config()  # memory_limit, threads, temp_directory
+    with duckdb.connect(str(warehouse), config=config) as con:  # the journal's tables
         if _a_table(con, _catalogue(con), "marts", "indicateurs"):
             _creer_journal(con, _catalogue(con))
-    with duckdb.connect() as con:
+    with duckdb.connect(config=config) as con:
         con.execute(f"attach {literal(warehouse)} as travail (read_only)")
         tables = [
             r[0]
@@ -125,7 +127,7 @@ def publish(warehouse: Path, published: Path) -> dict[str, int]:
     finally:
         os.close(directory)
     # Published: now the work warehouse's journal records it too.
-    with duckdb.connect(str(warehouse)) as con:
+    with duckdb.connect(str(warehouse), config=config) as con:
         con.execute(f"attach {literal(published)} as publie (read_only)")
         _creer_journal(con, _catalogue(con))
         for table in JOURNAL:

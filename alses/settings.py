@@ -19,6 +19,33 @@ class Settings:
     nomenclatures: Path
     opendata_dir: Path
     retention_annees: int
+    #: DuckDB's memory ceiling per connection (e.g. `4GiB`); beyond it, DuckDB spills.
+    duckdb_memory_limit: str
+    #: DuckDB's worker threads per connection.
+    duckdb_threads: int
+    #: Where DuckDB spills what does not fit in memory_limit.
+    duckdb_temp_directory: Path
+    #: Reports rendered at the same time (worker processes) when several are due.
+    rendus_paralleles: int
+
+    def duckdb_config(self) -> dict[str, str]:
+        """The DuckDB settings every connection of the job opens with
+        (`duckdb.connect(path, config=settings().duckdb_config())`)."""
+        return {
+            "memory_limit": self.duckdb_memory_limit,
+            "threads": str(self.duckdb_threads),
+            "temp_directory": str(self.duckdb_temp_directory),
+        }
+
+    def duckdb_env(self) -> dict[str, str]:
+        """The same settings as the environment variables dbt's profile reads
+        (dbt_project/profiles.yml), resolved here: dbt gets exactly these values."""
+        return {
+            "ALSES_WAREHOUSE": str(self.warehouse),
+            "ALSES_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
+            "ALSES_DUCKDB_THREADS": str(self.duckdb_threads),
+            "ALSES_DUCKDB_TEMP_DIRECTORY": str(self.duckdb_temp_directory),
+        }
 
 
 def settings() -> Settings:
@@ -39,7 +66,31 @@ def settings() -> Settings:
         opendata_dir=path("ALSES_OPENDATA_DIR", "opendata"),
         # Years after the end of a school year before its personal detail is purged.
         retention_annees=int(os.environ.get("ALSES_RETENTION_ANNEES") or 2),
+        duckdb_memory_limit=os.environ.get("ALSES_DUCKDB_MEMORY_LIMIT") or "4GiB",
+        duckdb_threads=_positive("ALSES_DUCKDB_THREADS", os.cpu_count() or 1),
+        # DuckDB's own default place (`<warehouse>.tmp`), made explicit.
+        duckdb_temp_directory=path(
+            "ALSES_DUCKDB_TEMP_DIRECTORY",
+            str(path("ALSES_WAREHOUSE", "warehouse/alses.duckdb")) + ".tmp",
+        ),
+        rendus_paralleles=_positive("ALSES_RENDUS_PARALLELES", min(2, os.cpu_count() or 1)),
     )
+
+
+def _positive(var: str, default: int) -> int:
+    value = os.environ.get(var)
+    if not value:
+        return default
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise ValueError(
+            f"Réglage {var}={value!r} : un nombre entier positif est attendu "
+            f"(par défaut {default}). Corrigez la variable d'environnement."
+        )
+    return n
 
 
 #: The first line of the README the demo generator writes beside its drops.

@@ -1,4 +1,8 @@
-"""School-year partitions: `2020-2021`, … up to the current school year, plus any drop found."""
+"""School-year partitions: the drops found, nothing computed at import.
+
+`annee_scolaire` is a dynamic partitions definition: a year exists once its folder has
+been found (the `nouveau_depot` sensor, `make run`, or the October schedule add it).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,10 @@ import datetime as dt
 
 import dagster as dg
 
-from alses.settings import school_year_folders, settings
+#: The name of the dynamic partitions definition (stored in the Dagster instance).
+ANNEES = "annee_scolaire"
 
-FIRST_YEAR = 2020
+annee_scolaire = dg.DynamicPartitionsDefinition(name=ANNEES)
 
 
 def school_year_of(day: dt.date) -> str:
@@ -17,11 +22,10 @@ def school_year_of(day: dt.date) -> str:
     return f"{start}-{start + 1}"
 
 
-def school_years(today: dt.date | None = None) -> list[str]:
-    current = int(school_year_of(today or dt.date.today())[:4])
-    years = {f"{y}-{y + 1}" for y in range(FIRST_YEAR, current + 1)}
-    years |= set(school_year_folders(settings().bdc_dir))
-    return sorted(years)
-
-
-annee_scolaire = dg.StaticPartitionsDefinition(school_years())
+def ajouter_annees(instance: dg.DagsterInstance, annees: list[str]) -> list[str]:
+    """Add the school years not yet known to the instance; the ones added, sorted."""
+    connues = set(instance.get_dynamic_partitions(ANNEES))
+    nouvelles = sorted(set(annees) - connues)
+    if nouvelles:
+        instance.add_dynamic_partitions(ANNEES, nouvelles)
+    return nouvelles

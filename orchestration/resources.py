@@ -6,9 +6,9 @@ from orchestration.project import dbt_cli
 
 
 def warehouse() -> DuckDBResource:
-    path = settings().warehouse
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return DuckDBResource(database=str(path))
+    cfg = settings()
+    cfg.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    return DuckDBResource(database=str(cfg.warehouse), connection_config=cfg.duckdb_config())
 
 
 def dbt() -> DbtCliResource:

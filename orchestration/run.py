@@ -1,5 +1,9 @@
 """`make run`: write the demo drops if there is none, load every school year, summarise.
 
+Every school year found runs in one pass (one Dagster run over the range of partitions):
+the drops loaded, one dbt build, the secret statistique, the reports whose inputs
+changed, one publication.
+
 python -m orchestration.run
 
 The terminal gets one line per step and year, then the summary; everything else
@@ -24,12 +28,17 @@ from typing import TextIO
 
 import dagster as dg
 import duckdb
+from dagster._core.storage.tags import (
+    ASSET_PARTITION_RANGE_END_TAG,
+    ASSET_PARTITION_RANGE_START_TAG,
+)
 
 from alses.depots import ConfigurationError, drops_to_load
 from alses.pseudonym import SecretError
 from alses.publish import derniere_publication, resume_publications
 from alses.retention import annee_purgee, message_purgee
 from alses.settings import ROOT, settings
+from orchestration.partitions import ANNEES, ajouter_annees
 
 #: What the terminal says each step of the school-year job is doing.
 STEPS = {
@@ -76,26 +85,31 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO) -> int:
     from orchestration.definitions import defs  # imported here: its output goes to the log
 
     avant = derniere_publication(cfg.warehouse)
-    for n, annee in enumerate(years, start=1):
-        prefix = f"[{n}/{len(years)}] {annee}"
+    a_charger = []
+    for annee in years:
         if purgee_le := annee_purgee(cfg.warehouse, annee):  # frozen: not recomputed
-            say(f"[{n}/{len(years)}] {message_purgee(annee, purgee_le)}")
-            continue
+            say(message_purgee(annee, purgee_le))
+        else:
+            a_charger.append(annee)
+    if a_charger:
+        # Every year in one run (one pass: one dbt build, one publication).
+        ajouter_annees(instance, years)
+        prefix = a_charger[0] if len(a_charger) == 1 else f"{a_charger[0]} à {a_charger[-1]}"
         job = defs.resolve_job_def("annee_complete").with_logger_defs(
-            {"progression": _progress_logger(lambda step, p=prefix: say(f"{p} : {step}"), log)}
+            {"progression": _progress_logger(lambda step: say(f"{prefix} : {step}"), log)}
         )
         result = job.execute_in_process(
-            partition_key=annee,
             instance=instance,
             raise_on_error=False,
             run_config={"loggers": {"progression": {}}},
+            **partitions_du_run(instance, a_charger),
         )
         if not result.success:
             for event in result.all_events:
                 if event.event_type == dg.DagsterEventType.STEP_FAILURE:
                     step = STEPS.get(event.step_key, event.step_key)
                     message = _failure_message(event)
-                    fail(f"\nÉCHEC {annee} à l'étape « {step} » :\n{message}")
+                    fail(f"\nÉCHEC {prefix} à l'étape « {step} » :\n{message}")
             fail(f"Journal complet : {log.name}")
             fail(f"Le fichier publié {cfg.published} n'a pas été modifié.")
             return 1
@@ -114,6 +128,22 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO) -> int:
     say(f"Fiches territoire et tableaux détaillés (HTML et PDF) : {cfg.output_dir}")
     say(f"Données ouvertes (CSV, Parquet, datapackage.json) : {cfg.opendata_dir}")
     return 0
+
+
+def partitions_du_run(instance: dg.DagsterInstance, annees: list[str]) -> dict:
+    """execute_in_process's arguments for a run over `annees`: one partition, or the
+    range of the instance's partitions from the first to the last of them (a purged
+    year inside the range is skipped by the extraction and left frozen)."""
+    if len(annees) == 1:
+        return {"partition_key": annees[0]}
+    connues = instance.get_dynamic_partitions(ANNEES)
+    rangs = sorted(connues.index(a) for a in annees)
+    return {
+        "tags": {
+            ASSET_PARTITION_RANGE_START_TAG: connues[rangs[0]],
+            ASSET_PARTITION_RANGE_END_TAG: connues[rangs[-1]],
+        }
+    }
 
 
 def _failure_message(event: dg.DagsterEvent) -> str:

@@ -1,12 +1,12 @@
 """Yearly refresh on the school calendar: on 1 October (Europe/Paris), the school year
-that ended on 31 August."""
+that ended on 31 August (added to the dynamic partitions if it is not there yet)."""
 
 import datetime as dt
 
 import dagster as dg
 
 from orchestration.jobs import annee_complete
-from orchestration.partitions import school_year_of
+from orchestration.partitions import ajouter_annees, school_year_of
 
 
 def annee_terminee(day: dt.date) -> str:
@@ -22,4 +22,6 @@ def annee_terminee(day: dt.date) -> str:
 )
 def rentree(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     annee = annee_terminee(context.scheduled_execution_time.date())
+    if context.instance is not None:
+        ajouter_annees(context.instance, [annee])
     return dg.RunRequest(run_key=f"rentree-{annee}", partition_key=annee)

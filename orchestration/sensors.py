@@ -1,7 +1,8 @@
 """A new or corrected BDC drop launches the run of its school year, once.
 
 Drops are recognised by content (the same hash as the extraction's load_id), not by
-modification time: touching a file does nothing, changing a byte does."""
+modification time: touching a file does nothing, changing a byte does. A new folder's
+school year is added to the dynamic partitions in the same evaluation."""
 
 import json
 
@@ -10,6 +11,7 @@ import dagster as dg
 from alses.extract import drop_load_id
 from alses.settings import school_year_folders, settings
 from orchestration.jobs import annee_complete
+from orchestration.partitions import ANNEES, annee_scolaire
 
 
 @dg.sensor(
@@ -33,4 +35,11 @@ def nouveau_depot(context: dg.SensorEvaluationContext):
     if not requests:
         return dg.SkipReason(f"Aucun dépôt nouveau ou modifié dans {bdc_dir}.")
     context.update_cursor(json.dumps(current, sort_keys=True))
-    return requests
+    connues = set(context.instance.get_dynamic_partitions(ANNEES)) if context.instance else set()
+    nouvelles = sorted(set(current) - connues)
+    return dg.SensorResult(
+        run_requests=requests,
+        dynamic_partitions_requests=[annee_scolaire.build_add_request(nouvelles)]
+        if nouvelles
+        else [],
+    )

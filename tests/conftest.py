@@ -92,11 +92,14 @@ class Installation:
 def run_year(annee: str = "2021-2022") -> dg.ExecuteInProcessResult:
     """The school-year job, in process, with resources read from the current settings."""
     from orchestration.definitions import defs
+    from orchestration.partitions import ajouter_annees
     from orchestration.resources import dbt, warehouse
 
+    instance = dg.DagsterInstance.ephemeral()
+    ajouter_annees(instance, [annee])  # dynamic partitions: the year found
     return defs.resolve_job_def("annee_complete").execute_in_process(
         partition_key=annee,
-        instance=dg.DagsterInstance.ephemeral(),
+        instance=instance,
         raise_on_error=False,
         resources={"warehouse": warehouse(), "dbt": dbt()},
     )

@@ -1,18 +1,30 @@
 """dbt models as Dagster assets: sources are the raw extraction assets, so the lineage
-runs unbroken from each BDC file to each fact; dbt tests surface as asset checks."""
+runs unbroken from each BDC file to each fact; dbt tests surface as asset checks.
 
+A run recomputes its school years (and the next loaded year, whose valeur_n_1 and
+evolution_points read them) in the incremental marts; the other models are tables,
+rebuilt whole. When the dbt project itself changed since the last build (its
+fingerprint, stored in the warehouse), the run rebuilds every year (--full-refresh).
+"""
+
+import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
 import duckdb
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets, get_asset_key_for_model
 
 from alses.retention import annees_purgees, geler
-from alses.settings import is_demo, settings
+from alses.settings import ROOT, is_demo, settings
 from orchestration.partitions import annee_scolaire
-from orchestration.project import dbt_project
+from orchestration.project import dbt_env, dbt_project
+
+#: The incremental marts (delete + insert of a school year; models/marts/).
+INCREMENTAUX = ("indicateurs",)
+#: What a dbt build depends on besides the data: a change rebuilds every year.
+SOURCES_DBT = ("models", "seeds", "dbt_project/macros", "tests/dbt")
 
 
 class AlsesTranslator(DagsterDbtTranslator):
@@ -31,45 +43,122 @@ class AlsesTranslator(DagsterDbtTranslator):
         return folders[0]
 
 
+def empreinte_projet() -> str:
+    """A fingerprint of the dbt project's sources (models, seeds, macros, tests)."""
+    digest = hashlib.sha256((ROOT / "dbt_project.yml").read_bytes())
+    for folder in SOURCES_DBT:
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(ROOT)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _etat(con: duckdb.DuckDBPyConnection) -> tuple[str | None, list[str]]:
+    """(fingerprint of the project last built, school years loaded in raw)."""
+    tables = {
+        (r[0], r[1])
+        for r in con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "where database_name = current_database()"
+        ).fetchall()
+    }
+    empreinte = None
+    if ("pilotage", "construction_dbt") in tables:
+        row = con.execute("select empreinte_projet from pilotage.construction_dbt").fetchone()
+        empreinte = row[0] if row else None
+    chargees = []
+    if ("raw", "chargements") in tables:
+        chargees = [
+            r[0]
+            for r in con.execute(
+                "select distinct annee_scolaire from raw.chargements order by 1"
+            ).fetchall()
+        ]
+    return empreinte, chargees
+
+
+def annee_suivante(annee: str) -> str:
+    debut = int(annee[:4]) + 1
+    return f"{debut}-{debut + 1}"
+
+
+def annees_a_calculer(run: list[str], chargees: list[str], purgees: set[str]) -> list[str]:
+    """The run's years, plus the next loaded year of each (its valeur_n_1), purged
+    years excepted (frozen)."""
+    annees = set(run) | {annee_suivante(a) for a in run if annee_suivante(a) in chargees}
+    return sorted(annees - purgees)
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     dagster_dbt_translator=AlsesTranslator(),
     partitions_def=annee_scolaire,
+    backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """Build every model, seed and test of the dbt project.
-
-    Partitioned like the extraction so that one run loads, transforms, reports and
-    publishes a school year; the models join every year on annee_scolaire and are
-    rebuilt whole (seconds), so the partition only names the year that triggered it.
-    """
+    """Build every model, seed and test of the dbt project, recomputing in the
+    incremental marts the run's school years (one run may cover several: a backfill is
+    one pass) and the next loaded year of each."""
     # On the demo drops every published figure must hold (error); on a real export a
     # gap is information for the coordinators (warning). See tests/dbt/.
     cfg = settings()
     demo = "oui" if is_demo(cfg.bdc_dir) else "non"
     # One target folder, overwritten at each run, rather than one per run.
     target = dbt_project.project_dir / "target" / "dagster"
-    # --full-refresh: a seed whose columns changed is reloaded, not appended to.
-    dbt_vars = json.dumps({"annee_scolaire": context.partition_key, "demo": demo})
-    args = ["build", "--full-refresh", "--vars", dbt_vars]
-    # Purged school years keep their frozen marts (alses/retention.py): the
-    # reconciliation and its test run again once they are back.
-    purgees = {}
+    purgees: dict[str, str] = {}
+    derniere, chargees = None, []
     if cfg.warehouse.is_file():
         with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
             purgees = annees_purgees(con)
+            derniere, chargees = _etat(con)
+    empreinte = empreinte_projet()
+    run = list(context.partition_keys)
+    annees = annees_a_calculer(run, chargees, set(purgees))
+    vars_ = {"demo": demo}
+    args = ["build"]
+    if derniere != empreinte:
+        # The project changed (or was never built here): every year, and the seeds
+        # reloaded whole (a seed whose columns changed is replaced, not appended to).
+        args.append("--full-refresh")
+        context.log.info("Projet dbt modifié depuis la dernière construction : toutes les années.")
+    else:
+        vars_["annees"] = annees
+        context.log.info(f"Années recalculées dans les marts incrémentaux : {', '.join(annees)}")
+    args += ["--vars", json.dumps(vars_)]
+    # Purged school years keep their frozen marts (alses/retention.py): the
+    # reconciliation and its test run again once they are back.
     if purgees:
         args += ["--exclude", RAPPROCHEMENT[-1]]  # its test; the model still runs
+    dbt_env()
     yield from dbt.cli(args, context=context, target_path=target).stream()
     if purgees:
-        with duckdb.connect(str(cfg.warehouse)) as con:
+        with duckdb.connect(str(cfg.warehouse), config=cfg.duckdb_config()) as con:
             gelees = geler(con)
         context.log.info(f"Indicateurs gelés remis en place : {', '.join(gelees)}")
         dbt.cli(
-            ["build", "--select", " ".join(RAPPROCHEMENT), "--vars", dbt_vars],
+            ["build", "--select", " ".join(RAPPROCHEMENT), "--vars", json.dumps(vars_)],
             manifest=dbt_project.manifest_path,
             target_path=target,
         ).wait()
+    with duckdb.connect(str(cfg.warehouse), config=cfg.duckdb_config()) as con:
+        con.execute("create schema if not exists pilotage")
+        con.execute(
+            "create or replace table pilotage.construction_dbt as "
+            "select ? as empreinte_projet, current_timestamp as construit_le",
+            [empreinte],
+        )
+    # The next loaded year's marts changed too (valeur_n_1): recorded as materialized,
+    # its report and sheets become stale in Dagster.
+    for annee in sorted(set(annees) - set(run)):
+        for name in INCREMENTAUX:
+            context.log_event(
+                dg.AssetMaterialization(
+                    asset_key=get_asset_key_for_model([dbt_models], name),
+                    partition=annee,
+                    description=f"valeur_n_1 et evolution_points recalculés après {run}",
+                )
+            )
 
 
 #: Rebuilt after the frozen marts are back (it reads the previous year's values).

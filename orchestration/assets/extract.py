@@ -49,60 +49,80 @@ CHARGEMENTS = dg.AssetKey(["raw", "chargements"])
         for key in RAW_KEYS.values()
     ],
     partitions_def=annee_scolaire,
+    backfill_policy=dg.BackfillPolicy.single_run(),
     can_subset=False,
 )
 def bdc_raw(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
-    """Load the year's drop into schema `raw`, replacing that year's rows."""
-    annee = context.partition_key
+    """Load the drop of each of the run's school years into schema `raw`, replacing
+    that year's rows (a backfill loads every year in one run)."""
     cfg = settings()
     secret = pseudo_secret(cfg.bdc_dir)  # before anything is read: no secret, no load
-    if purgee_le := annee_purgee(cfg.warehouse, annee):  # retention: never reloaded
-        raise dg.Failure(message_purgee(annee, purgee_le))
-    drop = cfg.bdc_dir / annee
-    if not drop.is_dir():
-        raise dg.Failure(
-            f"Aucun dépôt pour {annee} : le dossier {drop} n'existe pas. Déposez l'export BDC "
-            f"de l'année dans {cfg.bdc_dir}/{annee}/ (ou réglez ALSES_BDC_DIR)."
-        )
-    with warehouse.get_connection() as con:
-        loads = load_drop(con, drop, cfg.nomenclatures, secret=secret)
-        accounted = {
-            r[0]: r[1:]
-            for r in con.execute(
-                "select c.table_bdc, c.lignes_lues, "
-                "(select count(*) from raw.quarantaine q where q.annee_scolaire = c.annee_scolaire "
-                "  and q.table_bdc = c.table_bdc and q.traitement = 'ligne écartée'), "
-                "c.lignes_chargees from raw.chargements c where c.annee_scolaire = ?",
-                [annee],
-            ).fetchall()
-        }
-        stored = {
-            t.name: con.execute(
-                f"select count(*) from raw.{t.name} where annee_scolaire = ?", [annee]
-            ).fetchone()[0]
-            for t in TABLES
-        }
-    for tl in loads:
-        lues, ecartees, chargees = accounted[tl.table]
+    annees = list(context.partition_keys)
+    totals: dict[str, dict[str, int]] = {}
+    fichiers: dict[str, list[str]] = {}
+    passed: dict[str, bool] = {}
+    rejets = 0
+    for annee in annees:
+        if purgee_le := annee_purgee(cfg.warehouse, annee):  # retention: never reloaded
+            if len(annees) == 1:
+                raise dg.Failure(message_purgee(annee, purgee_le))
+            context.log.info(message_purgee(annee, purgee_le))
+            continue
+        drop = cfg.bdc_dir / annee
+        if not drop.is_dir():
+            raise dg.Failure(
+                f"Aucun dépôt pour {annee} : le dossier {drop} n'existe pas. Déposez l'export "
+                f"BDC de l'année dans {cfg.bdc_dir}/{annee}/ (ou réglez ALSES_BDC_DIR)."
+            )
+        with warehouse.get_connection() as con:
+            loads = load_drop(con, drop, cfg.nomenclatures, secret=secret)
+            accounted = {
+                r[0]: r[1:]
+                for r in con.execute(
+                    "select c.table_bdc, c.lignes_lues, (select count(*) from raw.quarantaine q "
+                    "  where q.annee_scolaire = c.annee_scolaire and q.table_bdc = c.table_bdc "
+                    "  and q.traitement = 'ligne écartée'), "
+                    "c.lignes_chargees from raw.chargements c where c.annee_scolaire = ?",
+                    [annee],
+                ).fetchall()
+            }
+            stored = {
+                t.name: con.execute(
+                    f"select count(*) from raw.{t.name} where annee_scolaire = ?", [annee]
+                ).fetchone()[0]
+                for t in TABLES
+            }
+        for tl in loads:
+            lues, ecartees, chargees = accounted[tl.table]
+            total = totals.setdefault(
+                tl.table,
+                {"lignes_lues": 0, "lignes_chargees": 0, "lignes_ecartees": 0, "valeurs_videes": 0},
+            )
+            total["lignes_lues"] += lues
+            total["lignes_chargees"] += stored[tl.table]
+            total["lignes_ecartees"] += ecartees
+            total["valeurs_videes"] += tl.videes
+            fichiers.setdefault(tl.table, []).append(tl.fichier)
+            passed[tl.table] = passed.get(tl.table, True) and bool(
+                lues == stored[tl.table] + ecartees and chargees == stored[tl.table]
+            )
+            rejets += tl.ecartees + tl.videes
+    for table in RAW_KEYS:  # every output and check, even for a purged year skipped
+        total = totals.get(table, {"lignes_lues": 0, "lignes_chargees": 0, "lignes_ecartees": 0})
         yield dg.MaterializeResult(
-            asset_key=RAW_KEYS[tl.table],
-            metadata={
-                "fichier": tl.fichier,
-                "lignes_lues": lues,
-                "lignes_chargees": stored[tl.table],
-                "lignes_ecartees": ecartees,
-                "valeurs_videes": tl.videes,
-            },
+            asset_key=RAW_KEYS[table],
+            metadata={"fichier": ", ".join(fichiers.get(table, []))} | total,
         )
         yield dg.AssetCheckResult(
             check_name="lignes_lues_egal_chargees_plus_ecartees",
-            asset_key=RAW_KEYS[tl.table],
-            passed=bool(lues == stored[tl.table] + ecartees and chargees == stored[tl.table]),
-            metadata={"lues": lues, "chargees": stored[tl.table], "ecartees": ecartees},
+            asset_key=RAW_KEYS[table],
+            passed=passed.get(table, True),
+            metadata={
+                "lues": total["lignes_lues"],
+                "chargees": total["lignes_chargees"],
+                "ecartees": total["lignes_ecartees"],
+            },
         )
-    yield dg.MaterializeResult(asset_key=CHARGEMENTS, metadata={"fichiers": len(loads)})
+    yield dg.MaterializeResult(asset_key=CHARGEMENTS, metadata={"fichiers": len(totals)})
     yield dg.MaterializeResult(asset_key=CLES)
-    yield dg.MaterializeResult(
-        asset_key=QUARANTAINE,
-        metadata={"rejets": sum(tl.ecartees + tl.videes for tl in loads)},
-    )
+    yield dg.MaterializeResult(asset_key=QUARANTAINE, metadata={"rejets": rejets})

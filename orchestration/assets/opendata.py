@@ -15,11 +15,12 @@ from orchestration.partitions import annee_scolaire
     key=["marts", "secret_statistique"],
     deps=[get_asset_key_for_model([dbt_models], "indicateurs")],
     partitions_def=annee_scolaire,
+    backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="marts",
     description=(
         "Cellules de marts.indicateurs que les sorties publiques masquent, avec la raison "
         "(secret statistique : seuil de 10, parts sensibles, secret secondaire audité par "
-        "programmation linéaire). Toutes les années à la fois."
+        "programmation linéaire). Toutes les années à la fois, une fois par exécution."
     ),
 )
 def secret_statistique(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
@@ -36,6 +37,7 @@ def secret_statistique(context: dg.AssetExecutionContext) -> dg.MaterializeResul
     key=["opendata", "indicateurs_alses"],
     deps=[secret_statistique],
     partitions_def=annee_scolaire,
+    backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="publication",
     description=(
         "Données ouvertes de l'année : opendata/<année>/indicateurs_alses_<année>.csv, "
@@ -46,8 +48,9 @@ def donnees_ouvertes(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     cfg = settings()
     with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
         publiques = lire_publiques(con)
-    chemins = exporter(publiques, context.partition_key, cfg.opendata_dir)
-    context.log.info(f"Données ouvertes écrites : {chemins['csv'].parent}")
-    return dg.MaterializeResult(
-        metadata={k: dg.MetadataValue.path(str(v)) for k, v in chemins.items()}
-    )
+    dossiers = []
+    for annee in context.partition_keys:  # a backfill writes every year in one run
+        chemins = exporter(publiques, annee, cfg.opendata_dir)
+        dossiers.append(str(chemins["csv"].parent))
+        context.log.info(f"Données ouvertes écrites : {chemins['csv'].parent}")
+    return dg.MaterializeResult(metadata={"dossiers": ", ".join(dossiers)})

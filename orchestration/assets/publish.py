@@ -28,6 +28,8 @@ from orchestration.partitions import annee_scolaire
         ],
     ],
     partitions_def=annee_scolaire,
+    # Once per run, whatever the number of school years it covers.
+    backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="publication",
     description=(
         "Fichier DuckDB des analystes (ALSES_PUBLISHED) : le schéma marts et son "

@@ -1,5 +1,6 @@
 """The annual report and the territory sheets of each school year, written from the
-marts (HTML and PDF)."""
+marts (HTML and PDF) — only for the years whose inputs changed (orchestration/rendus.py),
+several at a time when more than one is due."""
 
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
@@ -9,6 +10,7 @@ from alses.report.fiches import write_fiches
 from alses.settings import settings
 from orchestration.assets.dbt import dbt_models
 from orchestration.partitions import annee_scolaire
+from orchestration.rendus import a_rendre, empreintes, noter, oublier, rendre
 
 MARTS = [
     get_asset_key_for_model([dbt_models], name)
@@ -22,39 +24,83 @@ MARTS = [
 ] + [dg.AssetKey(["marts", "secret_statistique"])]  # the one suppression pattern
 
 
+def _fichiers_rapport(out_dir):
+    return lambda a: [out_dir / f"rapport_alses_{a}.{ext}" for ext in ("html", "pdf")]
+
+
+def _fichiers_fiches(out_dir):
+    from alses.territoires import TERRITOIRES
+
+    return lambda a: [
+        out_dir / f"{nom}_{a}.{ext}"
+        for nom in [f"fiche_territoire_{t}" for t in TERRITOIRES] + ["tableaux_alses"]
+        for ext in ("html", "pdf")
+    ]
+
+
+def _fiches_et_tableaux(warehouse, annee, out_dir):
+    return write_fiches(warehouse, annee, out_dir) + list(
+        write_tableaux(warehouse, annee, out_dir)
+    )
+
+
+def _rendre_si_change(context, sortie, fonction, fichiers) -> dict:
+    cfg = settings()
+    annees = list(context.partition_keys)
+    empreinte = empreintes(cfg.warehouse, annees)
+    todo = a_rendre(cfg.output_dir, sortie, empreinte, fichiers(cfg.output_dir))
+    for annee in sorted(set(annees) - set(todo)):
+        context.log.info(f"{sortie} {annee} : entrées inchangées, non rendu à nouveau")
+    for annee in todo:
+        oublier(cfg.output_dir, sortie, annee)
+    faits = rendre(fonction, cfg.warehouse, todo, cfg.output_dir)
+    for annee in todo:
+        noter(cfg.output_dir, sortie, annee, empreinte[annee])
+    return {
+        "rendus": ", ".join(todo) or "aucun",
+        "inchanges": ", ".join(sorted(set(annees) - set(todo))) or "aucun",
+        "fichiers": sum(len(fichiers(cfg.output_dir)(a)) for a in faits),
+    }
+
+
 @dg.asset(
     key=["outputs", "rapport_alses"],
     deps=MARTS,
     partitions_def=annee_scolaire,
+    backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="outputs",
-    description="Rapport annuel ALSES de l'année scolaire : HTML autonome et PDF balisé.",
+    description=(
+        "Rapport annuel ALSES de l'année scolaire : HTML autonome et PDF balisé. Rendu "
+        "seulement si ses entrées (marts de l'année et de la précédente, code) ont changé."
+    ),
 )
 def rapport_alses(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    cfg = settings()
-    html_path, pdf_path = write_report(cfg.warehouse, context.partition_key, cfg.output_dir)
-    context.log.info(f"Rapport écrit : {html_path} et {pdf_path}")
-    return dg.MaterializeResult(
-        metadata={
-            "html": dg.MetadataValue.path(str(html_path)),
-            "pdf": dg.MetadataValue.path(str(pdf_path)),
-        }
+    metadata = _rendre_si_change(
+        context, "rapport_alses", write_report, _fichiers_rapport
     )
+    context.log.info(f"Rapports rendus : {metadata['rendus']} ; inchangés : {metadata['inchanges']}")
+    return dg.MaterializeResult(metadata=metadata)
 
 
 @dg.asset(
     key=["outputs", "fiches_territoire"],
     deps=MARTS,
     partitions_def=annee_scolaire,
+    backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="outputs",
     description=(
         "Une fiche de deux pages par territoire (HTML et PDF) : ses chiffres à côté de ceux "
         "du département, ses premières demandes, ses partenaires, le renseignement de ses "
-        "structures ; et les chiffres détaillés de chaque indicateur (tableaux_alses)."
+        "structures ; et les chiffres détaillés de chaque indicateur (tableaux_alses). "
+        "Rendues seulement si leurs entrées ont changé."
     ),
 )
 def fiches_territoire(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    cfg = settings()
-    paths = write_fiches(cfg.warehouse, context.partition_key, cfg.output_dir)
-    paths += write_tableaux(cfg.warehouse, context.partition_key, cfg.output_dir)
-    context.log.info(f"Fiches territoire et chiffres détaillés écrits dans {cfg.output_dir}")
-    return dg.MaterializeResult(metadata={"fichiers": len(paths)})
+    metadata = _rendre_si_change(
+        context, "fiches_territoire", _fiches_et_tableaux, _fichiers_fiches
+    )
+    context.log.info(
+        f"Fiches territoire et chiffres détaillés rendus : {metadata['rendus']} "
+        f"({settings().output_dir})"
+    )
+    return dg.MaterializeResult(metadata=metadata)

@@ -1,12 +1,41 @@
 {#- The analysts' table: every indicator of the catalogue, for every loaded school
     year, both scopes, the département (NORD) and every territory, every modality
-    (numerateur 0 where nothing falls in it), with rank and previous year. -#}
+    (numerateur 0 where nothing falls in it), with rank and previous year.
+    Incremental on annee_scolaire (delete + insert of a year): var `annees` (a list)
+    names the years a run recomputes; without it, or on a first or --full-refresh
+    build, every year. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='annee_scolaire',
+    on_schema_change='fail'
+) }}
+
+{%- set annees = var('annees', none) if is_incremental() else none %}
+{%- if annees is not none %}
+    {#- each year recomputed, and the year before it (valeur_n_1) -#}
+    {%- set lues = [] %}
+    {%- for a in annees %}
+        {%- do lues.append(a) %}
+        {%- do lues.append((a[:4] | int - 1) ~ '-' ~ a[:4]) %}
+    {%- endfor %}
+    {%- set liste_annees -%}
+        {%- for a in annees %}'{{ a | replace("'", "''") }}'{{ ', ' if not loop.last }}{% else %}null{% endfor -%}
+    {%- endset %}
+    {%- set liste_lues -%}
+        {%- for a in lues %}'{{ a | replace("'", "''") }}'{{ ', ' if not loop.last }}{% else %}null{% endfor -%}
+    {%- endset %}
+{%- endif %}
+
 with catalogue as (
     select * from {{ ref('int_catalogue_modalites') }}
 ),
 
 annees as (
     select * from {{ ref('dim_annee_scolaire') }}
+    {%- if annees is not none %}
+        where annee_scolaire in ({{ liste_lues }})
+    {%- endif %}
 ),
 
 territoires as (
@@ -136,6 +165,9 @@ final as (
             and courante.territoire_code = precedente.territoire_code
             and courante.indicateur = precedente.indicateur
             and courante.modalite = precedente.modalite
+    {%- if annees is not none %}
+        where courante.annee_scolaire in ({{ liste_annees }})
+    {%- endif %}
 )
 
 select * from final
