@@ -39,9 +39,7 @@ def _fichiers_fiches(out_dir):
 
 
 def _fiches_et_tableaux(warehouse, annee, out_dir):
-    return write_fiches(warehouse, annee, out_dir) + list(
-        write_tableaux(warehouse, annee, out_dir)
-    )
+    return write_fiches(warehouse, annee, out_dir) + list(write_tableaux(warehouse, annee, out_dir))
 
 
 def _rendre_si_change(context, sortie, fonction, fichiers) -> dict:
@@ -75,10 +73,10 @@ def _rendre_si_change(context, sortie, fonction, fichiers) -> dict:
     ),
 )
 def rapport_alses(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    metadata = _rendre_si_change(
-        context, "rapport_alses", write_report, _fichiers_rapport
+    metadata = _rendre_si_change(context, "rapport_alses", write_report, _fichiers_rapport)
+    context.log.info(
+        f"Rapports rendus : {metadata['rendus']} ; inchangés : {metadata['inchanges']}"
     )
-    context.log.info(f"Rapports rendus : {metadata['rendus']} ; inchangés : {metadata['inchanges']}")
     return dg.MaterializeResult(metadata=metadata)
 
 
