@@ -37,8 +37,9 @@ purge: .venv/.installed
 test: lint
 	$(PY) -m pytest -q
 
-# Every school year found in ALSES_BDC_DIR, rebuilt and republished one after the other
-# (the same command as run; in the Dagster UI: job annee_complete, "Launch backfill").
+# Every school year found in ALSES_BDC_DIR in one pass: one run over every partition
+# (the same command as run; in the Dagster UI: job annee_complete, "Launch backfill" —
+# every asset has a single-run backfill policy, so a backfill is one run too).
 backfill: run
 
 # The analysts' published file, read-only, in DuckDB's own shell (PyPI duckdb-cli, kept
@@ -78,5 +79,7 @@ demo: .venv/.installed
 clean:
 	rm -rf warehouse outputs opendata target logs .dagster .venv-sql
 
-bench: .venv/.installed
-	$(PY) -m alses.bench --scale $${SCALE:-10}
+# The whole job on a drop SCALE times the demo, YEARS school years (INCREMENTS=1: then
+# rerun unchanged and add a year): bench/resultats.csv and .png, see docs/performance.md.
+bench: .venv/.installed target/manifest.json
+	$(PY) -m alses.bench --scale $${SCALE:-10} --years $${YEARS:-1} $${INCREMENTS:+--increments}

@@ -1,61 +1,415 @@
-"""Benchmark of the extraction: time and peak memory to load a demo drop scaled up.
+"""Benchmark of the whole job on a drop N times the demo: time and peak memory per step.
 
-    python -m alses.bench [--scale N]
+    python -m alses.bench --scale N [--years K] [--increments]   (make bench SCALE=N YEARS=K)
 
-The 2021-2022 demo drop is written to a temporary folder; its interventions and
-situations are repeated N times (with new keys) to stand for a larger export; then
-the drop is loaded twice into a throwaway DuckDB (the second load measures a reload).
+1. writes under bench/travail/ (ignored by git) a drop that repeats every file of the
+   demo holding jeunes, situations, interventions, actions, participants and partners
+   N times (copy c > 1 gets new keys: `U000001` → `U000001-c2`, and so do the
+   references to them), with the demo's mix of formats and a small share of bad input
+   added (one intervention in 997 with a duration that is not a number — a value
+   emptied —, one in 1,999 with an impossible date — a line set aside); structures,
+   postes, affectations and colleges (the reference tables) stay as they are;
+   K school years: 2021-2022 alone (K = 1), the two demo years (K = 2), then
+   2021-2022 moved by one year for each more (2022-2023, …);
+2. runs the whole job as `make run` does (python -m orchestration.run, its own
+   warehouse, outputs and Dagster home under bench/travail/), sampling the memory of
+   the process and its children (dbt, report workers) every 0.2 s;
+3. times DuckDB reading the same CSV files (read_csv, every column as text): the floor;
+4. prints and appends to bench/resultats.csv, for each step (extraction, dbt, report —
+   secret statistique, report, sheets, open data —, publication, whole): wall time, peak
+   memory, the floor, the ratio to it, and the machine's load (uptime) beside;
+5. with --increments: runs again with nothing changed, then adds a school year and runs
+   again (the incremental refresh);
+6. draws bench/resultats.png (time against size, one line per step).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import resource
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 import duckdb
 
-from alses.demo.generator import write_demo
-from alses.extract import load_drop
 from alses.settings import ROOT
+from alses.sql import literal
+
+BENCH = ROOT / "bench"
+RESULTATS = BENCH / "resultats.csv"
+GRAPHIQUE = BENCH / "resultats.png"
+
+#: Files repeated N times, and their key columns renamed in each copy.
+CLES = ("usager_id", "situation_id", "intervention_id", "action_id", "partenaire_id")
+REPETES = (
+    "usagers",
+    "situations",
+    "interventions",
+    "actions_ponctuelles",
+    "actions_collectives",
+    "actions_participants",
+    "partenaires",
+)
+#: Dagster step → bench step.
+ETAPES = {
+    "bdc_raw": "extraction",
+    "dbt_models": "dbt",
+    "marts__secret_statistique": "rapport",
+    "opendata__indicateurs_alses": "rapport",
+    "outputs__fiches_territoire": "rapport",
+    "outputs__rapport_alses": "rapport",
+    "publication__marts_analystes": "publication",
+}
+COLONNES = [
+    "date",
+    "commit",
+    "charge_1min",
+    "echelle",
+    "annees",
+    "scenario",
+    "jeunes",
+    "interventions",
+    "mo_csv",
+    "etape",
+    "secondes",
+    "pic_mo",
+    "plancher_duckdb_s",
+    "ratio_plancher",
+]
 
 
-def _scale(path: Path, key: str, n: int) -> int:
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.reader(fh, delimiter=";"))
-    header, body = rows[0], rows[1:]
-    k = header.index(key)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, delimiter=";", lineterminator="\n")
-        w.writerow(header)
-        for copy in range(n):
+def _shift(cell: str, k: int) -> str:
+    if not k:
+        return cell
+    cell = re.sub(r"\b(\d{1,2}/\d{1,2}/)(\d{4})\b", lambda m: f"{m[1]}{int(m[2]) + k}", cell)
+    return re.sub(r"\b(\d{4})(-\d{2}-\d{2})\b", lambda m: f"{int(m[1]) + k}{m[2]}", cell)
+
+
+def _copy_file(src: Path, dst: Path, n: int, k: int) -> int:
+    """Write src to dst, repeated n times (new keys per copy), dates moved by k years."""
+    name = src.stem
+    with (
+        src.open(encoding="utf-8", newline="") as fin,
+        dst.open("w", encoding="utf-8", newline="") as fout,
+    ):
+        reader = csv.reader(fin, delimiter=";")
+        writer = csv.writer(fout, delimiter=";", lineterminator="\n")
+        header = next(reader)
+        writer.writerow(header)
+        body = [[_shift(c, k) for c in r] for r in reader]
+        keys = [i for i, h in enumerate(header) if h in CLES]
+        multi = [i for i, h in enumerate(header) if h == "partenaires"]
+        duree = header.index("duree_minutes") if name == "interventions" else None
+        date = header.index("date_intervention") if name == "interventions" else None
+        copies = n if name in REPETES else 1
+        rows = 0
+        for c in range(1, copies + 1):
+            suffix = "" if c == 1 else f"-c{c}"
             for r in body:
-                w.writerow(r[:k] + [f"{r[k]}x{copy}"] + r[k + 1 :])
-    return len(body) * n
+                if suffix:
+                    r = list(r)
+                    for i in keys:
+                        if r[i]:
+                            r[i] += suffix
+                    for i in multi:
+                        if r[i]:
+                            r[i] = "|".join(p.strip() + suffix for p in r[i].split("|"))
+                rows += 1
+                if duree is not None and rows % 997 == 0:
+                    r = list(r)
+                    r[duree] = "beaucoup"
+                if date is not None and rows % 1999 == 0:
+                    r = list(r)
+                    r[date] = f"31/02/{int(src.parent.name[5:9]) + k}"
+                writer.writerow(r)
+    return rows
+
+
+def write_drops(root: Path, scale: int, years: int) -> dict:
+    """The scaled drops under root/bdc; what they hold."""
+    from alses.demo.generator import write_demo
+
+    bdc = root / "bdc"
+    with tempfile.TemporaryDirectory() as tmp:
+        demo = Path(tmp)
+        write_demo(demo)
+        plan = {"2021-2022": ("2021-2022", 0)}
+        if years >= 2:
+            plan = {"2020-2021": ("2020-2021", 0), "2021-2022": ("2021-2022", 0)}
+        for k in range(1, years - 1):
+            plan[f"{2021 + k}-{2022 + k}"] = ("2021-2022", k)
+        for annee, (source, k) in plan.items():
+            _write_year(demo / source, bdc / annee, scale, k)
+    return _taille(bdc)
+
+
+def _write_year(source: Path, drop: Path, scale: int, k: int) -> None:
+    drop.mkdir(parents=True, exist_ok=True)
+    for src in sorted(source.glob("*.csv")):
+        _copy_file(src, drop / src.name, scale, k)
+
+
+def _taille(bdc: Path) -> dict:
+    files = sorted(bdc.glob("*/*.csv"))
+    with duckdb.connect() as con:
+
+        def lignes(name: str) -> int:
+            paths = [p for p in files if p.stem == name]
+            return sum(
+                con.execute(
+                    f"select count(*) from read_csv({literal(p)}, delim=';', header=true, "
+                    "all_varchar=true, quote='\"')"
+                ).fetchone()[0]
+                for p in paths
+            )
+
+        jeunes, interventions = lignes("usagers"), lignes("interventions")
+    return {
+        "jeunes": jeunes,
+        "interventions": interventions,
+        "mo_csv": round(sum(p.stat().st_size for p in files) / 2**20, 1),
+        "fichiers": files,
+    }
+
+
+def plancher(files: list[Path]) -> float:
+    """Seconds DuckDB takes to read every CSV file (every column as text)."""
+    with duckdb.connect() as con:
+        t = time.perf_counter()
+        for p in files:
+            con.execute(
+                f"select count(*) from read_csv({literal(p)}, delim=';', header=true, "
+                "all_varchar=true, quote='\"')"
+            ).fetchone()
+        return time.perf_counter() - t
+
+
+class Sampler(threading.Thread):
+    """The resident memory of a process and its descendants, every 0.2 s."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.samples, self.stop = pid, [], threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            self.samples.append((time.time(), _tree_rss(self.pid)))
+            time.sleep(0.2)
+
+    def peak(self, start: float, end: float) -> float:
+        inside = [m for t, m in self.samples if start <= t <= end]
+        return round(max(inside, default=0) / 2**20, 0)
+
+
+def _tree_rss(root: int) -> int:
+    parents, rss = {}, {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            parents[int(entry.name)] = int(fields[1])
+            rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            continue
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(p for p, pp in parents.items() if pp == pid)
+    return total
+
+
+def run_job(root: Path) -> tuple[float, dict[str, tuple[float, float]], Sampler]:
+    """Run the whole job on root's drops; (seconds, {step: (start, end)}, sampler)."""
+    env = dict(
+        os.environ,
+        ALSES_BDC_DIR=str(root / "bdc"),
+        ALSES_WAREHOUSE=str(root / "w.duckdb"),
+        ALSES_PUBLISHED=str(root / "publie.duckdb"),
+        ALSES_OUTPUT_DIR=str(root / "outputs"),
+        ALSES_OPENDATA_DIR=str(root / "opendata"),
+        ALSES_LOG_DIR=str(root / "logs"),
+        DAGSTER_HOME=str(root / "dagster"),
+    )
+    # A scaled drop is not the demo (its totals differ): a pseudonymisation secret for
+    # the bench only, never written anywhere.
+    env.setdefault("ALSES_PSEUDO_SECRET", "bench-" + os.urandom(8).hex())
+    (root / "dagster").mkdir(exist_ok=True)
+    (root / "dagster" / "dagster.yaml").touch()
+    t = time.time()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "orchestration.run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    sampler = Sampler(proc.pid)
+    sampler.start()
+    out, _ = proc.communicate()
+    seconds = time.time() - t
+    sampler.stop.set()
+    sampler.join()
+    if proc.returncode:
+        print(out)
+        raise SystemExit(f"Le job a échoué sur le dépôt du banc ({root}) : voir ci-dessus.")
+    log = max((root / "logs").glob("run_*.log"), key=lambda p: p.stat().st_mtime)
+    return seconds, _steps(log), sampler
+
+
+def _steps(log: Path) -> dict[str, tuple[float, float]]:
+    pattern = re.compile(
+        r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \w+ .* - (\w+) - (STEP_START|STEP_SUCCESS) "
+    )
+    steps: dict[str, list[float]] = {}
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        m = pattern.match(line)
+        if not m or m[2] not in ETAPES:
+            continue
+        when = dt.datetime.strptime(m[1], "%Y-%m-%d %H:%M:%S,%f").timestamp()
+        span = steps.setdefault(ETAPES[m[2]], [when, when])
+        span[0], span[1] = min(span[0], when), max(span[1], when)
+    return {k: (v[0], v[1]) for k, v in steps.items()}
+
+
+def _commit() -> str:
+    out = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    )
+    return out.stdout.strip() or "?"
+
+
+def mesurer(root: Path, scale: int, years: int, scenario: str, taille: dict) -> list[dict]:
+    charge = os.getloadavg()[0]
+    seconds, steps, sampler = run_job(root)
+    floor = plancher(taille["fichiers"])
+    common = {
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "commit": _commit(),
+        "charge_1min": round(charge, 2),
+        "echelle": scale,
+        "annees": years,
+        "scenario": scenario,
+        "jeunes": taille["jeunes"],
+        "interventions": taille["interventions"],
+        "mo_csv": taille["mo_csv"],
+        "plancher_duckdb_s": round(floor, 2),
+    }
+    rows = []
+    for etape in ("extraction", "dbt", "rapport", "publication"):
+        if etape not in steps:
+            continue
+        start, end = steps[etape]
+        rows.append(
+            common
+            | {
+                "etape": etape,
+                "secondes": round(end - start, 1),
+                "pic_mo": sampler.peak(start, end),
+                "ratio_plancher": round((end - start) / floor, 1) if floor else "",
+            }
+        )
+    rows.append(
+        common
+        | {
+            "etape": "tout",
+            "secondes": round(seconds, 1),
+            "pic_mo": sampler.peak(0, float("inf")),
+            "ratio_plancher": round(seconds / floor, 1) if floor else "",
+        }
+    )
+    return rows
+
+
+def ecrire(rows: list[dict]) -> None:
+    BENCH.mkdir(exist_ok=True)
+    new = not RESULTATS.is_file()
+    with RESULTATS.open("a", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=COLONNES)
+        if new:
+            w.writeheader()
+        w.writerows(rows)
+    for r in rows:
+        print(
+            f"×{r['echelle']} {r['annees']} an(s) {r['scenario']:<18} {r['etape']:<12} "
+            f"{r['secondes']:>7} s  pic {r['pic_mo']:>6.0f} Mo  plancher DuckDB "
+            f"{r['plancher_duckdb_s']} s  ratio {r['ratio_plancher']}  (charge {r['charge_1min']})"
+        )
+
+
+def dessiner() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    with RESULTATS.open(encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["scenario"] == "premiere construction"]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for etape in ("extraction", "dbt", "rapport", "publication", "tout"):
+        points = sorted(
+            {(float(r["mo_csv"]), float(r["secondes"])) for r in rows if r["etape"] == etape}
+        )
+        if points:
+            ax.plot(*zip(*points, strict=True), marker="o", label=etape)
+    floor = sorted({(float(r["mo_csv"]), float(r["plancher_duckdb_s"])) for r in rows})
+    if floor:
+        ax.plot(*zip(*floor, strict=True), linestyle="--", color="grey", label="lecture DuckDB")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("Taille du dépôt (Mo de CSV)")
+    ax.set_ylabel("Durée (s)")
+    ax.set_title("make run : durée de chaque étape selon la taille du dépôt")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(GRAPHIQUE, dpi=110)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument("--years", type=int, default=1)
+    parser.add_argument(
+        "--increments",
+        action="store_true",
+        help="relancer sans changement, puis ajouter une année et relancer",
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        write_demo(root)
-        drop = root / "2021-2022"
-        n_int = _scale(drop / "interventions.csv", "intervention_id", args.scale)
-        n_sit = _scale(drop / "situations.csv", "situation_id", args.scale)
-        size = sum(p.stat().st_size for p in drop.iterdir()) / 1e6
-        print(f"dépôt : {n_int} interventions, {n_sit} situations, {size:.0f} Mo")
-        with duckdb.connect(str(root / "w.duckdb")) as con:
-            for label in ("premier chargement", "rechargement"):
-                t = time.perf_counter()
-                load_drop(con, drop, ROOT / "seeds" / "nomenclatures.csv")
-                print(f"{label} : {time.perf_counter() - t:.1f} s")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"mémoire de pointe (processus) : {peak:.0f} Mo")
+    root = BENCH / "travail" / f"x{args.scale}_{args.years}a"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    taille = write_drops(root, args.scale, args.years)
+    print(
+        f"Dépôt ×{args.scale}, {args.years} année(s) : {taille['jeunes']} jeunes, "
+        f"{taille['interventions']} interventions, {taille['mo_csv']} Mo de CSV ({root})"
+    )
+    ecrire(mesurer(root, args.scale, args.years, "premiere construction", taille))
+    if args.increments:
+        ecrire(mesurer(root, args.scale, args.years, "relance inchangee", taille))
+        from alses.demo.generator import write_demo
+
+        derniere = max(p.name for p in (root / "bdc").iterdir() if p.is_dir())
+        k = int(derniere[:4]) + 1 - 2021
+        with tempfile.TemporaryDirectory() as tmp:
+            write_demo(Path(tmp))
+            _write_year(
+                Path(tmp) / "2021-2022", root / "bdc" / f"{2021 + k}-{2022 + k}", args.scale, k
+            )
+        taille = _taille(root / "bdc")
+        ecrire(mesurer(root, args.scale, args.years + 1, "ajout d'une annee", taille))
+    dessiner()
+    print(f"Résultats : {RESULTATS} ; graphique : {GRAPHIQUE}")
     return 0
 
 
