@@ -20,8 +20,10 @@ target/manifest.json: .venv/.installed $(DBT_SOURCES)
 $(DAGSTER_HOME):
 	mkdir -p $@ && touch $@/dagster.yaml
 
+# Nothing changed since the last successful run (drops, code, models): says so in a few
+# seconds. FORCE=1 runs everything again.
 run: .venv/.installed target/manifest.json | $(DAGSTER_HOME)
-	$(PY) -m orchestration.run
+	$(PY) -m orchestration.run $${FORCE:+--forcer}
 
 # Open data of every school year in the warehouse (secret statistique applied).
 opendata: .venv/.installed

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import logging
 import os
@@ -34,10 +35,11 @@ from dagster._core.storage.tags import (
 )
 
 from alses.depots import ConfigurationError, drops_to_load
+from alses.extract import drop_load_id
 from alses.pseudonym import SecretError
 from alses.publish import derniere_publication, resume_publications
-from alses.retention import annee_purgee, message_purgee
-from alses.settings import ROOT, settings
+from alses.retention import annee_purgee, annees_purgees, message_purgee
+from alses.settings import ROOT, is_demo, settings
 from orchestration.partitions import ANNEES, ajouter_annees
 
 #: What the terminal says each step of the school-year job is doing.
@@ -58,14 +60,14 @@ def main() -> int:
     print(f"Journal complet : {log_path}", flush=True)
     with _everything_to(log_path) as (terminal, errors, log):
         try:
-            return _run(cfg, terminal, errors, log)
+            return _run(cfg, terminal, errors, log, forcer="--forcer" in sys.argv[1:])
         except Exception as exc:  # the terminal gets the message; the log, the traceback
             traceback.print_exc(file=log)
             print(f"\nÉCHEC : {exc}\nJournal complet : {log_path}", file=errors, flush=True)
             return 1
 
 
-def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO) -> int:
+def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO, forcer: bool = False) -> int:
     def say(text: str = "") -> None:
         print(text, file=terminal, flush=True)
 
@@ -85,6 +87,16 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO) -> int:
     from orchestration.definitions import defs  # imported here: its output goes to the log
 
     avant = derniere_publication(cfg.warehouse)
+    etat = etat_des_entrees(cfg, years)
+    if not forcer and etat == dernier_etat(cfg.warehouse) and _sorties_presentes(cfg, years):
+        say(
+            "Rien n'a changé depuis la dernière exécution réussie (dépôts, code, modèles) : "
+            "rien à recalculer ni à republier (make run FORCE=1 pour tout refaire)."
+        )
+        say()
+        say(summary(cfg.warehouse))
+        say(f"Publié pour les analystes (lecture seule) : {cfg.published} — make sql")
+        return 0
     a_charger = []
     for annee in years:
         if purgee_le := annee_purgee(cfg.warehouse, annee):  # frozen: not recomputed
@@ -113,6 +125,7 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO) -> int:
             fail(f"Journal complet : {log.name}")
             fail(f"Le fichier publié {cfg.published} n'a pas été modifié.")
             return 1
+        noter_etat(cfg.warehouse, etat)
     say()
     say(summary(cfg.warehouse))
     say(resume_publications(cfg.warehouse, avant).strip())
@@ -128,6 +141,65 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO) -> int:
     say(f"Fiches territoire et tableaux détaillés (HTML et PDF) : {cfg.output_dir}")
     say(f"Données ouvertes (CSV, Parquet, datapackage.json) : {cfg.opendata_dir}")
     return 0
+
+
+#: What a run's result depends on besides the drops (code, contract, models, seeds).
+SOURCES = ("alses", "orchestration", "contract", "models", "seeds", "dbt_project", "tests/dbt")
+
+
+def etat_des_entrees(cfg, years: list[str]) -> dict:
+    """What the last successful run was computed from: each drop's content hash, the
+    code and models, the demo flag and the purged years."""
+    digest = hashlib.sha256((ROOT / "dbt_project.yml").read_bytes())
+    for folder in SOURCES:
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode())
+                digest.update(path.read_bytes())
+    purgees = []
+    if cfg.warehouse.is_file():
+        with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
+            purgees = sorted(annees_purgees(con))
+    return {
+        "depots": {a: drop_load_id(cfg.bdc_dir / a) for a in years},
+        "code": digest.hexdigest(),
+        "demo": is_demo(cfg.bdc_dir),
+        "purgees": purgees,
+        "publie": str(cfg.published),
+        "sorties": str(cfg.output_dir),
+    }
+
+
+def dernier_etat(warehouse: Path) -> dict | None:
+    if not warehouse.is_file():
+        return None
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        existe = con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'pilotage' "
+            "and table_name = 'dernier_run' and database_name = current_database()"
+        ).fetchone()[0]
+        if not existe:
+            return None
+        row = con.execute("select etat from pilotage.dernier_run").fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def noter_etat(warehouse: Path, etat: dict) -> None:
+    with duckdb.connect(str(warehouse), config=settings().duckdb_config()) as con:
+        con.execute("create schema if not exists pilotage")
+        con.execute(
+            "create or replace table pilotage.dernier_run as "
+            "select ? as etat, current_timestamp as termine_le",
+            [json.dumps(etat, sort_keys=True)],
+        )
+
+
+def _sorties_presentes(cfg, years: list[str]) -> bool:
+    return cfg.published.is_file() and all(
+        (cfg.output_dir / f"rapport_alses_{a}.{ext}").is_file()
+        for a in years
+        for ext in ("html", "pdf")
+    )
 
 
 def partitions_du_run(instance: dg.DagsterInstance, annees: list[str]) -> dict:
