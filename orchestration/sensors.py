@@ -35,7 +35,10 @@ def nouveau_depot(context: dg.SensorEvaluationContext):
     if not requests:
         return dg.SkipReason(f"Aucun dépôt nouveau ou modifié dans {bdc_dir}.")
     context.update_cursor(json.dumps(current, sort_keys=True))
-    connues = set(context.instance.get_dynamic_partitions(ANNEES)) if context.instance else set()
+    try:
+        connues = set(context.instance.get_dynamic_partitions(ANNEES))
+    except dg.DagsterInvariantViolationError:  # evaluated outside an instance
+        connues = set()
     nouvelles = sorted(set(current) - connues)
     return dg.SensorResult(
         run_requests=requests,

@@ -61,6 +61,10 @@ def test_sensor_fires_once_per_new_or_changed_drop(tmp_path, monkeypatch):
     def evaluate(cursor):
         context = dg.build_sensor_context(instance=instance, cursor=cursor)
         result = nouveau_depot(context)
+        if isinstance(result, dg.SensorResult):  # runs, and the new years' partitions
+            for request in result.dynamic_partitions_requests or []:
+                instance.add_dynamic_partitions(request.partitions_def_name, request.partition_keys)
+            result = result.run_requests
         return result, context.cursor
 
     first, cursor = evaluate(None)
@@ -78,6 +82,7 @@ def test_sensor_fires_once_per_new_or_changed_drop(tmp_path, monkeypatch):
     write_drop(bdc, annee="2020-2021")  # a new year
     new, cursor = evaluate(cursor)
     assert [r.partition_key for r in new] == ["2020-2021"]
+    assert instance.get_dynamic_partitions("annee_scolaire") == ["2021-2022", "2020-2021"]
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ def test_a_failing_year_prints_its_step_message_and_the_log_path(tmp_path):
     assert "Traceback" not in terminal
     (log,) = (tmp_path / "logs").iterdir()
     assert f"Journal complet : {log}" in run.stdout
-    assert "[1/1] 2021-2022 : chargement du dépôt dans raw" in run.stdout
+    assert "2021-2022 : chargement du dépôt dans raw" in run.stdout
     assert "ÉCHEC 2021-2022 à l'étape « chargement du dépôt dans raw »" in run.stderr
     assert "usagers.csv : fichier absent" in run.stderr
     assert len(terminal.splitlines()) <= 12, terminal
