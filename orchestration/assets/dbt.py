@@ -9,6 +9,7 @@ fingerprint, stored in the warehouse), the run rebuilds every year (--full-refre
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -86,6 +87,9 @@ def annee_suivante(annee: str) -> str:
 def annees_a_calculer(run: list[str], chargees: list[str], purgees: set[str]) -> list[str]:
     """The run's years, plus the next loaded year of each (its valeur_n_1), purged
     years excepted (frozen)."""
+    for a in run:  # they enter the model's SQL (indicateurs.sql): school-year keys only
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{4}", a):
+            raise ValueError(f"Année scolaire inattendue : {a!r} (attendu AAAA-AAAA).")
     annees = set(run) | {annee_suivante(a) for a in run if annee_suivante(a) in chargees}
     return sorted(annees - purgees)
 

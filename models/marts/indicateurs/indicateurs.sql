@@ -11,20 +11,16 @@
     on_schema_change='fail'
 ) }}
 
-{%- set annees = var('annees', none) if is_incremental() else none %}
-{%- if annees is not none %}
-    {#- each year recomputed, and the year before it (valeur_n_1) -#}
-    {%- set lues = [] %}
-    {%- for a in annees %}
-        {%- do lues.append(a) %}
-        {%- do lues.append((a[:4] | int - 1) ~ '-' ~ a[:4]) %}
-    {%- endfor %}
-    {%- set liste_annees -%}
-        {%- for a in annees %}'{{ a | replace("'", "''") }}'{{ ', ' if not loop.last }}{% else %}null{% endfor -%}
-    {%- endset %}
-    {%- set liste_lues -%}
-        {%- for a in lues %}'{{ a | replace("'", "''") }}'{{ ', ' if not loop.last }}{% else %}null{% endfor -%}
-    {%- endset %}
+{#- each year recomputed, and the year before it (valeur_n_1); the years are partition
+    keys, school-year folder names checked by the extraction -#}
+{%- set annees = var('annees', none) if is_incremental() else none -%}
+{%- if annees is not none -%}
+{%- set lues = [] -%}
+{%- for a in annees -%}
+{%- do lues.extend([a, (a[:4] | int - 1) ~ '-' ~ a[:4]]) -%}
+{%- endfor -%}
+{%- set liste_annees = ("'" ~ (annees | join("', '")) ~ "'") if annees else 'null' -%}
+{%- set liste_lues = ("'" ~ (lues | join("', '")) ~ "'") if lues else 'null' -%}
 {%- endif %}
 
 with catalogue as (
