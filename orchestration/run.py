@@ -79,16 +79,10 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO, forcer: bool = Fals
     except (ConfigurationError, SecretError) as exc:
         fail(f"\nÉCHEC avant chargement :\n{exc}")
         return 1
-    # The run history stays inside the repository: a run never depends on ~.
-    home = Path(os.environ.get("DAGSTER_HOME") or ROOT / ".dagster")
-    home.mkdir(parents=True, exist_ok=True)
-    (home / "dagster.yaml").touch()
-    instance = dg.DagsterInstance.from_config(str(home))
-    from orchestration.definitions import defs  # imported here: its output goes to the log
-
     avant = derniere_publication(cfg.warehouse)
     etat = etat_des_entrees(cfg, years)
-    if not forcer and etat == dernier_etat(cfg.warehouse) and _sorties_presentes(cfg, years):
+    precedent = None if forcer else dernier_etat(cfg.warehouse)
+    if etat == precedent and _sorties_presentes(cfg, years):
         say(
             "Rien n'a changé depuis la dernière exécution réussie (dépôts, code, modèles) : "
             "rien à recalculer ni à republier (make run FORCE=1 pour tout refaire)."
@@ -97,12 +91,26 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO, forcer: bool = Fals
         say(summary(cfg.warehouse))
         say(f"Publié pour les analystes (lecture seule) : {cfg.published} — make sql")
         return 0
+    # The run history stays inside the repository: a run never depends on ~.
+    home = Path(os.environ.get("DAGSTER_HOME") or ROOT / ".dagster")
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "dagster.yaml").touch()
+    instance = dg.DagsterInstance.from_config(str(home))
+    from orchestration.definitions import defs  # imported here: its output goes to the log
+
     a_charger = []
-    for annee in years:
+    # Outputs missing with nothing else changed: every year again.
+    for annee in annees_du_run(etat, precedent, years) or years:
         if purgee_le := annee_purgee(cfg.warehouse, annee):  # frozen: not recomputed
             say(message_purgee(annee, purgee_le))
         else:
             a_charger.append(annee)
+    if set(a_charger) < set(years):
+        inchangees = sorted(set(years) - set(a_charger))
+        say(
+            "Dépôts inchangés depuis la dernière exécution, non rechargés : "
+            + ", ".join(inchangees)
+        )
     if a_charger:
         # Every year in one run (one pass: one dbt build, one publication).
         ajouter_annees(instance, years)
@@ -168,6 +176,21 @@ def etat_des_entrees(cfg, years: list[str]) -> dict:
         "publie": str(cfg.published),
         "sorties": str(cfg.output_dir),
     }
+
+
+def annees_du_run(etat: dict, precedent: dict | None, years: list[str]) -> list[str]:
+    """The years a run loads: every year, unless only drops changed since the last
+    successful run (same code, models, demo flag, purged years, outputs): then the
+    years whose drop is new or changed, and the next year of each when it is loaded
+    (its valeur_n_1 changes, so does its report)."""
+    meme_reste = precedent is not None and all(
+        etat[k] == precedent.get(k) for k in etat if k != "depots"
+    )
+    if not meme_reste:
+        return list(years)
+    changees = {a for a in years if precedent["depots"].get(a) != etat["depots"][a]}
+    suivantes = {f"{int(a[:4]) + 1}-{int(a[:4]) + 2}" for a in changees}
+    return sorted(changees | (suivantes & set(years)))
 
 
 def dernier_etat(warehouse: Path) -> dict | None:
