@@ -111,6 +111,15 @@ def oublier(out_dir: Path, sortie: str, annee: str) -> None:
     _marque(out_dir, sortie, annee).unlink(missing_ok=True)
 
 
+def fiches_et_tableaux(warehouse: Path, annee: str, out_dir: Path) -> list[Path]:
+    """The territory sheets and the detailed tables of a year (here, not in the Dagster
+    module: a worker process imports only what it renders)."""
+    from alses.report.build import write_tableaux
+    from alses.report.fiches import write_fiches
+
+    return write_fiches(warehouse, annee, out_dir) + list(write_tableaux(warehouse, annee, out_dir))
+
+
 def rendre(fonction: Callable, warehouse: Path, annees: list[str], out_dir: Path) -> dict:
     """Call fonction(warehouse, annee, out_dir) for each year; {annee: result}.
 

@@ -5,12 +5,18 @@ several at a time when more than one is due."""
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
-from alses.report.build import write_report, write_tableaux
-from alses.report.fiches import write_fiches
+from alses.report.build import write_report
 from alses.settings import settings
 from orchestration.assets.dbt import dbt_models
 from orchestration.partitions import annee_scolaire
-from orchestration.rendus import a_rendre, empreintes, noter, oublier, rendre
+from orchestration.rendus import (
+    a_rendre,
+    empreintes,
+    fiches_et_tableaux,
+    noter,
+    oublier,
+    rendre,
+)
 
 MARTS = [
     get_asset_key_for_model([dbt_models], name)
@@ -36,10 +42,6 @@ def _fichiers_fiches(out_dir):
         for nom in [f"fiche_territoire_{t}" for t in TERRITOIRES] + ["tableaux_alses"]
         for ext in ("html", "pdf")
     ]
-
-
-def _fiches_et_tableaux(warehouse, annee, out_dir):
-    return write_fiches(warehouse, annee, out_dir) + list(write_tableaux(warehouse, annee, out_dir))
 
 
 def _rendre_si_change(context, sortie, fonction, fichiers) -> dict:
@@ -94,9 +96,7 @@ def rapport_alses(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     ),
 )
 def fiches_territoire(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    metadata = _rendre_si_change(
-        context, "fiches_territoire", _fiches_et_tableaux, _fichiers_fiches
-    )
+    metadata = _rendre_si_change(context, "fiches_territoire", fiches_et_tableaux, _fichiers_fiches)
     context.log.info(
         f"Fiches territoire et chiffres détaillés rendus : {metadata['rendus']} "
         f"({settings().output_dir})"
