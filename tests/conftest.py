@@ -4,7 +4,9 @@
 - `demo_warehouse`: those drops loaded and the dbt project built on them (demo=oui);
 - `fixture_job`: the tiny fixture drop (tests/bdc_fixture.py) run through the whole
   school-year job (extraction, dbt build with its tests, report, publication) in a
-  throwaway installation whose folder is named `l'entrepôt des données`.
+  throwaway installation whose folder is named `l'entrepôt des données`;
+- `run_main`: `python -m orchestration.run` in process (what the user reads on the
+  terminal, file descriptors captured), without paying Dagster's import again.
 
 Tests that read a session warehouse open it read-only; tests that change an installation
 build their own or restore what they changed.
@@ -70,6 +72,46 @@ def demo_warehouse(demo_drops, tmp_path_factory):
     result = dbt_build(warehouse, demo=True)
     assert result.returncode == 0, result.stdout[-4000:]
     return warehouse
+
+
+@dataclass
+class Sortie:
+    """What `python -m orchestration.run` returned and printed on the terminal."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run_main(monkeypatch, capfd):
+    """Run `orchestration.run.main` in process with exactly the given ALSES_* settings
+    (and DAGSTER_HOME): the terminal is read at the file-descriptor level, as a user
+    would see it (child processes included).
+
+    The run history goes to an in-memory Dagster instance rather than the SQLite one of
+    DAGSTER_HOME: creating a run writes one "planned" event per asset and per dbt test
+    (about 350 SQLite commits, 20 to 40 s here) and says nothing about our messages."""
+    monkeypatch.setattr(
+        dg.DagsterInstance,
+        "from_config",
+        staticmethod(lambda *_a, **_k: dg.DagsterInstance.ephemeral()),
+    )
+
+    def _run(env: dict[str, str]) -> Sortie:
+        for key in list(os.environ):
+            if key.startswith("ALSES_") or key == "DAGSTER_HOME":
+                monkeypatch.delenv(key)
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        from orchestration.run import main
+
+        capfd.readouterr()
+        returncode = main()
+        out, err = capfd.readouterr()
+        return Sortie(returncode, out, err)
+
+    return _run
 
 
 @dataclass
