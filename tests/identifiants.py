@@ -64,14 +64,11 @@ def scanner_entrepot(
             if schema in exclure:
                 continue
             colonnes = [r[0] for r in con.execute(f'describe "{schema}"."{table}"').fetchall()]
-            for col in colonnes:
-                valeurs = {
-                    str(r[0])
-                    for r in con.execute(
-                        f'select distinct cast("{col}" as varchar) from "{schema}"."{table}"'
-                    ).fetchall()
-                    if r[0] is not None
-                }
+            # One query per relation (a view is computed once, not once per column).
+            liste = ", ".join(f'cast("{col}" as varchar)' for col in colonnes)
+            lignes = con.execute(f'select distinct {liste} from "{schema}"."{table}"').fetchall()
+            for k, col in enumerate(colonnes):
+                valeurs = {str(r[k]) for r in lignes if r[k] is not None}
                 for genre, cherches in ids.items():
                     if genre == "jeune_key" and schema in AVEC_CLE:
                         continue

@@ -3,9 +3,8 @@ hostile, and what must never be written: the pseudonymisation secret, personal v
 
 from __future__ import annotations
 
+import errno
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -18,27 +17,31 @@ from tests.bdc_fixture import tables, write_drop
 from tests.conftest import NOMENCLATURES
 
 
-def run(tmp_path: Path, env: dict[str, str], code: str | None = None):
-    """`python -m orchestration.run` (or `code` before it) in a throwaway installation."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("ALSES_", "DAGSTER_HOME"))}
-    base |= {
-        "ALSES_WAREHOUSE": str(tmp_path / "w.duckdb"),
-        "ALSES_PUBLISHED": str(tmp_path / "publie.duckdb"),
-        "ALSES_OUTPUT_DIR": str(tmp_path / "outputs"),
-        "DAGSTER_HOME": str(tmp_path / "dagster"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    } | env
-    args = ["-c", code] if code else ["-m", "orchestration.run"]
-    return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env=base, capture_output=True, text=True, timeout=600
-    )
+@pytest.fixture
+def run(run_main):
+    """`python -m orchestration.run` (in process, conftest.run_main) in a throwaway
+    installation: only the given settings, the others under tmp_path."""
+
+    def _run(tmp_path: Path, env: dict[str, str]):
+        return run_main(
+            {
+                "ALSES_WAREHOUSE": str(tmp_path / "w.duckdb"),
+                "ALSES_PUBLISHED": str(tmp_path / "publie.duckdb"),
+                "ALSES_OUTPUT_DIR": str(tmp_path / "outputs"),
+                "ALSES_LOG_DIR": str(tmp_path / "logs"),
+                "DAGSTER_HOME": str(tmp_path / "dagster"),
+            }
+            | env
+        )
+
+    return _run
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def test_unusable_export_folder_is_named_and_never_written(tmp_path):
+def test_unusable_export_folder_is_named_and_never_written(tmp_path, run):
     export = tmp_path / "export"
     write_drop(export, annee="2021_2022")  # underscore: not a drop
     before = sorted(p.relative_to(export) for p in export.rglob("*"))
@@ -52,7 +55,7 @@ def test_unusable_export_folder_is_named_and_never_written(tmp_path):
     assert not (tmp_path / "w.duckdb").exists()
 
 
-def test_a_real_export_without_secret_stops_before_loading(tmp_path):
+def test_a_real_export_without_secret_stops_before_loading(tmp_path, run):
     export = tmp_path / "export"
     write_drop(export)
     result = run(tmp_path, {"ALSES_BDC_DIR": str(export)})
@@ -98,18 +101,11 @@ def test_secret_or_stop_rules(tmp_path, monkeypatch):
     assert len(written) == 1
 
 
-DISK_FULL = """
-import errno, sys
-import alses.extract as extract
-def full(con):
+def _disk_full(con):
     raise OSError(errno.ENOSPC, "No space left on device")
-extract._commit = full
-from orchestration.run import main
-sys.exit(main())
-"""
 
 
-def test_disk_full_keeps_the_warehouse_and_the_published_file(tmp_path):
+def test_disk_full_keeps_the_warehouse_and_the_published_file(tmp_path, run, monkeypatch):
     export = tmp_path / "export"
     drop = write_drop(export)
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
@@ -121,7 +117,8 @@ def test_disk_full_keeps_the_warehouse_and_the_published_file(tmp_path):
     data["usagers"][1][1][6] = "Roubaix"
     write_drop(export, data)
     env = {"ALSES_BDC_DIR": str(export), "ALSES_PSEUDO_SECRET": "x" * 20}
-    result = run(tmp_path, env, DISK_FULL)
+    monkeypatch.setattr("alses.extract._commit", _disk_full)
+    result = run(tmp_path, env)
     assert result.returncode == 1
     assert "disque plein pendant le chargement de l'année 2021-2022" in result.stderr
     assert "cannot rollback" not in result.stderr

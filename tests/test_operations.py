@@ -5,6 +5,7 @@ keeps a consistent version)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import signal
 import subprocess
@@ -121,13 +122,37 @@ def test_a_run_publishes_then_a_failing_check_leaves_the_file_untouched(operatio
             == 0
         )
     before = published.read_bytes()
-    # The fixture is not the demo: declared as the demo, its totals fail an error test.
+    # The fixture is not the demo: declared as the demo, its totals fail an error test
+    # (tests/dbt/assert_totaux_demo.sql, on marts.indicateurs). The run is the job's
+    # subset from that mart to the publication (the other models are there from the
+    # session's run): the same dbt step and write-audit-publish dependency, without
+    # a second build of the whole project.
+    from orchestration.definitions import defs
+
+    indicateurs = next(
+        k for k in defs.resolve_asset_graph().get_all_asset_keys() if k.path[-1] == "indicateurs"
+    )
+    publication = dg.AssetKey(["publication", "marts_analystes"])
     (tmp / "bdc" / "README.md").write_text(DEMO_MARKER + "\n", encoding="utf-8")
     try:
-        failed = run_year()
+        failed = run_year(asset_selection=[indicateurs, publication])
     finally:
         (tmp / "bdc" / "README.md").unlink()
     assert not failed.success
+    echecs = {
+        r["unique_id"]: r["status"]
+        for r in json.loads((ROOT / "target" / "dagster" / "run_results.json").read_text())[
+            "results"
+        ]
+        if r["status"] in ("fail", "error")
+    }
+    assert echecs == {"test.alses.assert_totaux_demo": "fail"}, echecs
+    assert [e.step_key for e in failed.all_events if e.is_step_failure] == ["dbt_models"]
+    assert not [
+        e
+        for e in failed.all_events
+        if e.step_key == "publication__marts_analystes" and e.is_step_start
+    ]
     assert published.read_bytes() == before
 
 

@@ -4,33 +4,24 @@ failure prints the step's French message and the log's path, never a traceback."
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
-from alses.settings import ROOT
 from tests.bdc_fixture import tables, write_drop
 
 
-def test_a_failing_year_prints_its_step_message_and_the_log_path(tmp_path):
+def test_a_failing_year_prints_its_step_message_and_the_log_path(tmp_path, run_main):
     data = tables()
     del data["usagers"]  # a drop without its usagers.csv cannot load
     write_drop(tmp_path / "bdc", data)
-    env = dict(
-        os.environ,
-        ALSES_BDC_DIR=str(tmp_path / "bdc"),
-        ALSES_WAREHOUSE=str(tmp_path / "w.duckdb"),
-        ALSES_PUBLISHED=str(tmp_path / "alses_marts.duckdb"),
-        ALSES_OUTPUT_DIR=str(tmp_path / "outputs"),
-        ALSES_LOG_DIR=str(tmp_path / "logs"),
-        DAGSTER_HOME=str(tmp_path / "dagster"),
-    )
-    run = subprocess.run(
-        [sys.executable, "-m", "orchestration.run"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    run = run_main(
+        {
+            "ALSES_BDC_DIR": str(tmp_path / "bdc"),
+            "ALSES_PSEUDO_SECRET": os.environ["ALSES_PSEUDO_SECRET"],
+            "ALSES_WAREHOUSE": str(tmp_path / "w.duckdb"),
+            "ALSES_PUBLISHED": str(tmp_path / "alses_marts.duckdb"),
+            "ALSES_OUTPUT_DIR": str(tmp_path / "outputs"),
+            "ALSES_LOG_DIR": str(tmp_path / "logs"),
+            "DAGSTER_HOME": str(tmp_path / "dagster"),
+        }
     )
     terminal = run.stdout + run.stderr
     assert run.returncode != 0

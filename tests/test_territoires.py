@@ -10,10 +10,9 @@ import re
 from alses.settings import ROOT
 from alses.territoires import DEPARTEMENT, LIBELLES, TERRITOIRES
 
-#: Where a territory code may still be written (see docs/regles.md): the seed reader,
-#: the demo's calibration targets (per-territory figures of the published report) and
-#: the report (issue 11: alses/report/data.py, charts.py — to move to alses.territoires).
-ALLOWED_PY = ("alses/territoires.py", "alses/demo/", "alses/report/")
+#: Where a territory code may still be written (see docs/regles.md): the seed reader and
+#: the demo's calibration targets (per-territory figures of the published report).
+ALLOWED_PY = ("alses/territoires.py", "alses/demo/")
 
 
 def test_the_seed_territories_are_the_contract_nomenclature():

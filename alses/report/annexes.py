@@ -9,6 +9,7 @@ from markupsafe import Markup
 from alses.report.data import TERRITOIRES, ReportData
 from alses.report.formats import decimal, nombre, typo
 from alses.report.phrases import cell
+from alses.territoires import DEPARTEMENT
 
 REJETS = {"lignes_ecartees": "lignes écartées", "valeurs_videes": "valeurs vidées"}
 
@@ -31,7 +32,11 @@ def annexe_rapprochement(data: ReportData) -> dict:
     lib_ind = dict(zip(data.catalogue.indicateur, data.catalogue.indicateur_libelle, strict=False))
     details = []
     for x in r[r.statut != "conforme"].itertuples():
-        terr = "Nord" if x.territoire_code == "NORD" else data.territoire_libelle(x.territoire_code)
+        terr = (
+            "Nord"
+            if x.territoire_code == DEPARTEMENT
+            else data.territoire_libelle(x.territoire_code)
+        )
         details.append(
             {
                 "section": x.section,
@@ -59,7 +64,7 @@ def annexe_qualite(data: ReportData) -> dict:
     lignes = []
     for _, champ in data.cells("taux_renseignement").iterrows():
         line = {"libelle": champ.modalite_libelle, "cells": []}
-        for t in ["NORD", *TERRITOIRES]:
+        for t in [DEPARTEMENT, *TERRITOIRES]:
             r = taux[(taux.territoire_code == t) & (taux.modalite == champ.modalite)]
             r = r.iloc[0] if not r.empty else None
             if r is None or not _ok(r.valeur):
@@ -68,7 +73,8 @@ def annexe_qualite(data: ReportData) -> dict:
                 line["cells"].append(cell(r, "valeur"))
         lignes.append(line)
     rejets = data.qualite[
-        (data.qualite.mesure != "taux_renseignement") & (data.qualite.territoire_code == "NORD")
+        (data.qualite.mesure != "taux_renseignement")
+        & (data.qualite.territoire_code == DEPARTEMENT)
     ].sort_values(["objet", "mesure"])
     rejets = rejets[rejets.numerateur > 0]
     return {

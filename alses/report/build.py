@@ -17,6 +17,7 @@ from alses.report.blocs import Bloc, bloc, tableau
 from alses.report.data import TERRITOIRES, ReportData, load, reperes_insee, texte
 from alses.report.formats import nombre, pct, typo
 from alses.report.phrases import cell, evolution, lib, pop
+from alses.territoires import DEPARTEMENT, LIBELLES
 
 #: Fields whose taux de renseignement under this share (département, ALSES) are named.
 SEUIL_RENSEIGNEMENT = 90.0
@@ -120,8 +121,8 @@ def volumes(data: ReportData) -> dict:
     ps = data.cell("jeunes_accompagnes", "TOTAL", "PS")
     nord = data.cell("jeunes_accompagnes", "TOTAL")
     lignes = []
-    for t in ["NORD", *TERRITOIRES]:
-        row = {"libelle": "Nord (département)" if t == "NORD" else data.territoire_libelle(t)}
+    for t in [DEPARTEMENT, *TERRITOIRES]:
+        row = {"libelle": LIBELLES[DEPARTEMENT] if t == DEPARTEMENT else data.territoire_libelle(t)}
         for ind in ("jeunes_accompagnes", "postes_alses", "educateurs_alses", "colleges_couverts"):
             for mod in ("TOTAL", "PLAN_PAUVRETE"):
                 r = data.cell(ind, mod, territoire=t)
@@ -172,7 +173,8 @@ def qualite(data: ReportData) -> dict:
     taux = data.cells("taux_renseignement")
     faibles = taux[taux.valeur < SEUIL_RENSEIGNEMENT].sort_values("valeur")
     rejets = data.qualite[
-        (data.qualite.mesure != "taux_renseignement") & (data.qualite.territoire_code == "NORD")
+        (data.qualite.mesure != "taux_renseignement")
+        & (data.qualite.territoire_code == DEPARTEMENT)
     ]
     if faibles.empty:
         phrase = Markup(

@@ -16,19 +16,13 @@ from html import escape
 import pandas as pd
 
 from alses.report.formats import nombre, pct, typo
+from alses.territoires import DEPARTEMENT, TERRITOIRES
 
 #: One colour per territory, for the whole report (colour-blind-safe Tableau 10 subset,
-#: darkened where white text or thin bars needed contrast).
-COULEURS_TERRITOIRES = {
-    "NORD": "#4d4d4d",
-    "CAM": "#4e79a7",
-    "DOU": "#f28e2b",
-    "VAL": "#e15759",
-    "SAM": "#5fa8a2",
-    "VNE": "#59a14f",
-    "LIL": "#b07aa1",
-    "FLA": "#b8860b",
-}
+#: darkened where white text or thin bars needed contrast), in the seed's order
+#: (seeds/territoires.csv: the département, then the territories).
+PALETTE = ("#4d4d4d", "#4e79a7", "#f28e2b", "#e15759", "#5fa8a2", "#59a14f", "#b07aa1", "#b8860b")
+COULEURS_TERRITOIRES = dict(zip([DEPARTEMENT, *TERRITOIRES], PALETTE, strict=True))
 COULEURS_PERIMETRES = {"ALSES": "#1f5f8b", "PS": "#9ebcd8"}
 
 LARGEUR = 640

@@ -12,8 +12,9 @@ import pandas as pd
 
 from alses.disclosure import secret_enregistre
 from alses.report.formats import accents, typo
+from alses.territoires import DEPARTEMENT, TERRITOIRES
 
-TERRITOIRES = ("CAM", "DOU", "VAL", "SAM", "VNE", "LIL", "FLA")
+__all__ = ["TERRITOIRES", "ReportData", "load"]
 TEXTES = Path(__file__).parent / "textes"
 
 
@@ -42,18 +43,18 @@ class ReportData:
         prev = self.precedente
         self._prev = {
             (r["indicateur"], r["perimetre"], r["modalite"]): pd.Series(r)
-            for r in prev[prev.territoire_code == "NORD"].to_dict("records")
+            for r in prev[prev.territoire_code == DEPARTEMENT].to_dict("records")
         }
         self._comp: dict = {}
 
     def cells(
-        self, indicateur: str, perimetre: str = "ALSES", territoire: str = "NORD"
+        self, indicateur: str, perimetre: str = "ALSES", territoire: str = DEPARTEMENT
     ) -> pd.DataFrame:
         """The rows of one indicator in one cell, in catalogue order."""
         key = (indicateur, perimetre, territoire)
         return self._cells[key] if key in self._cells else self.indicateurs.iloc[0:0]
 
-    def cell(self, indicateur: str, modalite: str, perimetre="ALSES", territoire="NORD"):
+    def cell(self, indicateur: str, modalite: str, perimetre="ALSES", territoire=DEPARTEMENT):
         row = self._rows.get((indicateur, perimetre, territoire, modalite))
         return None if row is None else pd.Series(row)
 

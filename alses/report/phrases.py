@@ -10,6 +10,7 @@ from markupsafe import Markup
 from alses.comparaisons import ALPHA, holm, z_deux_proportions
 from alses.report.data import ReportData
 from alses.report.formats import nombre, pct, points
+from alses.territoires import DEPARTEMENT
 
 #: The modality a territory chart and sentence look at, where it is not the first one.
 FOCUS = {
@@ -157,7 +158,7 @@ def evolution(data: ReportData, ind: str) -> Markup | None:
 def territoires(data: ReportData, ind: str, modalite: str) -> Markup | None:
     """Territories significantly above or below the rest of the Nord (Holm)."""
     comp = data.comparaison(ind)
-    comp = comp[(comp.modalite == modalite) & comp.territoire_code.ne("NORD")]
+    comp = comp[(comp.modalite == modalite) & comp.territoire_code.ne(DEPARTEMENT)]
     comp = comp[comp.secret_statistique.isna() & comp.est_significatif.fillna(False).astype(bool)]
     nord = data.cell(ind, modalite)
     if nord is None or not _publiable(nord):
@@ -186,7 +187,7 @@ def premiere_partout(data: ReportData, ind: str) -> Markup | None:
     code = top.iloc[0].modalite
     terr = data.by_territory(ind)
     autres = []
-    for t in sorted(set(terr.territoire_code) - {"NORD"}):
+    for t in sorted(set(terr.territoire_code) - {DEPARTEMENT}):
         first = terr[(terr.territoire_code == t) & (terr.rang == 1)]
         if first.empty:
             return None  # a territory's figures are not published: say nothing

@@ -1,7 +1,10 @@
 {#- The taux de renseignement of each field (dbt_project/macros/champs_renseignement.sql),
     computed once: per structure, per territory (structure_id empty) and for the
     département (NORD). Read by qualite_saisie and by marts.indicateurs
-    (int_indicateurs__qualite). -#}
+    (int_indicateurs__qualite).
+    First one row per record of a field's population saying whether the field is
+    filled (observations), then one aggregation: `rollup(territoire_code, structure_id)`
+    gives the structure rows, the territory rows and the département row in one pass. -#}
 with jeunes as (
     select * from {{ ref('fct_accompagnement') }}
 ),
@@ -10,30 +13,38 @@ interventions as (
     {{ avec_perimetres(ref('fct_intervention')) }}
 ),
 
+observations as (
+    {%- for champ, relation, population, rempli in champs_renseignement() %}
+        select
+            annee_scolaire,
+            perimetre,
+            territoire_code,
+            structure_id,
+            '{{ champ }}' as objet,
+            {{ rempli }} as est_rempli
+        from {{ relation }}
+        where {{ population }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
+),
+
 final as (
-    {%- set niveaux_qualite = [
-        ('territoire_code', 'structure_id', ['territoire_code', 'structure_id']),
-        ('territoire_code', 'cast(null as varchar)', ['territoire_code']),
-        (code_departement(), 'cast(null as varchar)', []),
-    ] %}
-    {% for champ, relation, population, rempli in champs_renseignement() %}
-        {% set champ_loop = loop %}
-        {% for territoire, structure, colonnes in niveaux_qualite %}
-            select
-                annee_scolaire,
-                perimetre,
-                {{ territoire }},
-                {{ structure }},
-                'taux_renseignement' as mesure,
-                '{{ champ }}' as objet,
-                cast(sum(case when {{ rempli }} then 1 else 0 end) as bigint) as numerateur,
-                cast(count(*) as bigint) as denominateur
-            from {{ relation }}
-            where {{ population }}
-            group by {{ (['annee_scolaire', 'perimetre'] + colonnes) | join(', ') }}
-            {% if not (loop.last and champ_loop.last) %}union all{% endif %}
-        {% endfor %}
-    {% endfor %}
+    select
+        annee_scolaire,
+        perimetre,
+        case
+            when grouping(territoire_code) = 1 then {{ code_departement() }}
+            else territoire_code
+        end as territoire_code,
+        structure_id,
+        'taux_renseignement' as mesure,
+        objet,
+        cast(sum(case when est_rempli then 1 else 0 end) as bigint) as numerateur,
+        cast(count(*) as bigint) as denominateur
+    from observations
+    group by annee_scolaire, perimetre, objet, rollup(territoire_code, structure_id)
 )
 
 select * from final
