@@ -11,7 +11,7 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource, DbtProject
 from dagster_dbt.dbt_project import using_dagster_dev
 
-from alses.settings import ROOT
+from alses.settings import ROOT, settings
 
 #: The dbt of this interpreter's environment, even when .venv/bin is not on PATH.
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
@@ -20,7 +20,10 @@ dbt_project = DbtProject(project_dir=ROOT, profiles_dir=ROOT / "dbt_project")
 
 
 def dbt_cli() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
+    # ALSES_TARGET (settings) chooses the profile's output: duckdb or postgres.
+    return DbtCliResource(
+        project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE, target=settings().target
+    )
 
 
 # `dagster dev` reparses the project at load time (what DbtProject.prepare_if_dev does,

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import TextIO
 
 import dagster as dg
-import duckdb
 
+from alses import engine
 from alses.depots import ConfigurationError, drops_to_load
 from alses.pseudonym import SecretError
 from alses.publish import derniere_publication, resume_publications
@@ -75,10 +75,11 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO) -> int:
     instance = dg.DagsterInstance.from_config(str(home))
     from orchestration.definitions import defs  # imported here: its output goes to the log
 
-    avant = derniere_publication(cfg.warehouse)
+    duck = cfg.target == "duckdb"  # PostgreSQL: no published file, journal or retention
+    avant = derniere_publication(cfg.warehouse) if duck else None
     for n, annee in enumerate(years, start=1):
         prefix = f"[{n}/{len(years)}] {annee}"
-        if purgee_le := annee_purgee(cfg.warehouse, annee):  # frozen: not recomputed
+        if duck and (purgee_le := annee_purgee(cfg.warehouse, annee)):  # frozen: not recomputed
             say(f"[{n}/{len(years)}] {message_purgee(annee, purgee_le)}")
             continue
         job = defs.resolve_job_def("annee_complete").with_logger_defs(
@@ -97,12 +98,19 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO) -> int:
                     message = _failure_message(event)
                     fail(f"\nÉCHEC {annee} à l'étape « {step} » :\n{message}")
             fail(f"Journal complet : {log.name}")
-            fail(f"Le fichier publié {cfg.published} n'a pas été modifié.")
+            if duck:
+                fail(f"Le fichier publié {cfg.published} n'a pas été modifié.")
             return 1
     say()
     say(summary(cfg.warehouse))
-    say(resume_publications(cfg.warehouse, avant).strip())
-    say(f"Publié pour les analystes (lecture seule) : {cfg.published} — make sql")
+    if duck:
+        say(resume_publications(cfg.warehouse, avant).strip())
+        say(f"Publié pour les analystes (lecture seule) : {cfg.published} — make sql")
+    else:
+        say(
+            "Les analystes lisent le schéma marts sur le serveur (rôle alses_analyste, "
+            "voir README) : pas de fichier publié ni de journal des publications."
+        )
     say("Rapports :")
     for annee in years:
         say(
@@ -205,7 +213,7 @@ def _everything_to(path: Path) -> Iterator[tuple[TextIO, TextIO, TextIO]]:
 def summary(warehouse: Path) -> str:
     """A few lines: per year, rows read / loaded / set aside / emptied and jeunes by scope;
     the reconciliation with the published report; where to look next."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with engine.connect(warehouse, read_only=True) as con:  # DuckDB or PostgreSQL
         chargements = con.execute(
             "select annee_scolaire, count(*), sum(lignes_lues), sum(lignes_chargees), "
             "sum(lignes_ecartees), sum(valeurs_videes) from raw.chargements "
@@ -215,7 +223,7 @@ def summary(warehouse: Path) -> str:
             con.execute(
                 "select annee_scolaire, string_agg(perimetre || ' ' || n, ', ' order by perimetre) "
                 "from (select annee_scolaire, perimetre, count(*) as n "
-                "from core.fct_accompagnement group by all) group by 1"
+                "from core.fct_accompagnement group by 1, 2) as a group by 1"
             ).fetchall()
         )
         statuts = con.execute(
@@ -232,7 +240,7 @@ def summary(warehouse: Path) -> str:
         "Rapprochement avec le rapport publié : "
         + ", ".join(f"{n} {statut}" for statut, n in statuts)
     )
-    lines.append(f"Entrepôt : {warehouse} — indicateurs : select * from marts.indicateurs")
+    lines.append(f"Entrepôt : {engine.describe(warehouse)} — indicateurs : select * from marts.indicateurs")
     lines.append("Rejets : table raw.quarantaine (fichier, ligne, colonne, motif).")
     return "\n".join(lines)
 

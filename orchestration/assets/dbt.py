@@ -7,8 +7,9 @@ from typing import Any
 
 import dagster as dg
 import duckdb
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets, get_asset_key_for_model
 
+from alses.comparaisons import ecrire_comparaisons
 from alses.retention import annees_purgees, geler
 from alses.settings import is_demo, settings
 from orchestration.partitions import annee_scolaire
@@ -55,12 +56,24 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     # Purged school years keep their frozen marts (alses/retention.py): the
     # reconciliation and its test run again once they are back.
     purgees = {}
-    if cfg.warehouse.is_file():
+    if cfg.target == "postgres":
+        # dbt-postgres runs no Python model: comparaisons_territoriales is computed
+        # below, from marts.indicateurs, with the same function (alses/comparaisons.py).
+        args += ["--exclude", COMPARAISONS]
+    elif cfg.warehouse.is_file():
         with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
             purgees = annees_purgees(con)
     if purgees:
         args += ["--exclude", RAPPROCHEMENT[-1]]  # its test; the model still runs
     yield from dbt.cli(args, context=context, target_path=target).stream()
+    if cfg.target == "postgres":
+        n = ecrire_comparaisons(dbt_project.manifest_path)
+        key = get_asset_key_for_model([dbt_models], COMPARAISONS)
+        yield dg.Output(
+            None,
+            output_name=context.assets_def.get_output_name_for_asset_key(key),
+            metadata={"lignes": n, "moteur": "PostgreSQL (asset Python, pas dbt)"},
+        )
     if purgees:
         with duckdb.connect(str(cfg.warehouse)) as con:
             gelees = geler(con)
@@ -71,6 +84,9 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
             target_path=target,
         ).wait()
 
+
+#: The dbt Python model computed by Dagster on PostgreSQL.
+COMPARAISONS = "comparaisons_territoriales"
 
 #: Rebuilt after the frozen marts are back (it reads the previous year's values).
 RAPPROCHEMENT = ("rapprochement_publication", "assert_chiffres_publies_conformes")
