@@ -46,6 +46,14 @@ def load_drop_postgres(
                 con.execute(f"delete from raw.{_q(table)} where annee_scolaire = ?", [annee])
                 _copy(mem, pg, table)
             _keys(pg, secret)
+            # staging looks each usager_id up here, once per row: an index, not a scan
+            con.execute(
+                "create index if not exists cles_jeunes_usager_id "
+                "on raw.cles_jeunes (usager_id_bdc)"
+            )
+        for table in [*YEAR_TABLES, "cles_jeunes"]:  # fresh statistics for the planner
+            con.execute(f"analyze raw.{_q(table)}")
+        pg.commit()
     return loads
 
 
