@@ -162,6 +162,12 @@ def write_df(con, schema: str, table: str, df: pd.DataFrame) -> None:
         with con.raw.cursor().copy(f"copy {name} ({collist}) from stdin") as copy:
             for row in df.itertuples(index=False):
                 copy.write_row([None if _isna(v) else _py(v) for v in row])
+        if schema == "marts":  # the analysts' role (alses/roles.py), when it exists
+            con.execute(
+                "do $$ begin if exists (select from pg_roles where rolname = "
+                f"'alses_analyste') then grant select on {name} to alses_analyste; "
+                "end if; end $$"
+            )
         return
     con.register("alses_write_df", df)
     try:
