@@ -5,7 +5,8 @@ year, scope and modality: a two-proportion z-test (pooled, two-sided, statsmodel
 the territory against the rest of the département (département minus the territory),
 a Holm correction across the territories of the same modality, and Wilson 95 %
 intervals for every cell. The dbt Python model marts.comparaisons_territoriales calls
-`comparer` (on PostgreSQL, `ecrire_comparaisons`, from the Dagster dbt asset); the report calls a territory above or below only when `est_significatif`.
+`comparer` (on PostgreSQL, `ecrire_comparaisons`, from the Dagster dbt asset); the
+report calls a territory above or below only when `est_significatif`.
 """
 
 from __future__ import annotations

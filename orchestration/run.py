@@ -240,7 +240,9 @@ def summary(warehouse: Path) -> str:
         "Rapprochement avec le rapport publié : "
         + ", ".join(f"{n} {statut}" for statut, n in statuts)
     )
-    lines.append(f"Entrepôt : {engine.describe(warehouse)} — indicateurs : select * from marts.indicateurs")
+    lines.append(
+        f"Entrepôt : {engine.describe(warehouse)} — indicateurs : select * from marts.indicateurs"
+    )
     lines.append("Rejets : table raw.quarantaine (fichier, ligne, colonne, motif).")
     return "\n".join(lines)
 
