@@ -20,7 +20,7 @@ import duckdb
 
 from alses.demo.generator import write_demo
 from alses.extract import load_drop
-from alses.settings import ROOT
+from alses.settings import ROOT, settings
 
 
 def _scale(path: Path, key: str, n: int) -> int:
@@ -49,11 +49,27 @@ def main() -> int:
         n_sit = _scale(drop / "situations.csv", "situation_id", args.scale)
         size = sum(p.stat().st_size for p in drop.iterdir()) / 1e6
         print(f"dépôt : {n_int} interventions, {n_sit} situations, {size:.0f} Mo")
+        cfg = settings()
+        print(f"moteur : {cfg.target}")
+        if cfg.target == "postgres":  # ALSES_TARGET=postgres: DuckDB, then COPY to the server
+            from alses.engine import pg_connect
+            from alses.pgload import load_drop_postgres
+
+            with pg_connect(cfg.postgres) as pg:
+                for label in ("premier chargement", "rechargement"):
+                    t = time.perf_counter()
+                    load_drop_postgres(pg, drop, cfg.nomenclatures)
+                    print(f"{label} : {time.perf_counter() - t:.1f} s")
+            return _peak()
         with duckdb.connect(str(root / "w.duckdb")) as con:
             for label in ("premier chargement", "rechargement"):
                 t = time.perf_counter()
                 load_drop(con, drop, ROOT / "seeds" / "nomenclatures.csv")
                 print(f"{label} : {time.perf_counter() - t:.1f} s")
+    return _peak()
+
+
+def _peak() -> int:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"mémoire de pointe (processus) : {peak:.0f} Mo")
     return 0
