@@ -16,6 +16,7 @@ import math
 import os
 import subprocess
 import uuid
+from contextlib import contextmanager
 
 import duckdb
 import pytest
@@ -41,8 +42,21 @@ MARTS = (
 DECIMALES = 9
 
 
+@contextmanager
+def _sur_postgres(base: str):
+    """ALSES_TARGET=postgres on the database `base`, for the code run inside."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ALSES_TARGET", "postgres")
+        mp.setenv("PGDATABASE", base)
+        from alses.settings import settings
+
+        yield settings()
+
+
 @pytest.fixture(scope="session")
-def pg_warehouse(demo_drops, tmp_path_factory):
+def pg_warehouse(demo_drops, demo_warehouse, tmp_path_factory):
+    """The database's name, once built (demo_warehouse first: its dbt build must not
+    see this fixture's environment)."""
     import psycopg
 
     base = f"alses_test_{uuid.uuid4().hex[:8]}"
@@ -56,16 +70,12 @@ def pg_warehouse(demo_drops, tmp_path_factory):
     )
     target = tmp_path_factory.mktemp("pg_target")
     try:
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setenv("ALSES_TARGET", "postgres")
-            mp.setenv("PGDATABASE", base)
+        with _sur_postgres(base) as cfg:
             from alses.engine import PgConnection, pg_connect
             from alses.opendata import ecrire_secret
             from alses.pgload import load_drop_postgres
             from alses.roles import creer_roles
-            from alses.settings import settings
 
-            cfg = settings()
             with pg_connect(cfg.postgres) as conn:
                 creer_roles(PgConnection(conn))
                 conn.commit()
@@ -86,7 +96,7 @@ def pg_warehouse(demo_drops, tmp_path_factory):
 
             ecrire_comparaisons(target / "manifest.json")
             ecrire_secret(cfg.warehouse)
-            yield cfg
+        yield base
     finally:
         with psycopg.connect(**PG.conninfo(), autocommit=True) as admin:
             admin.execute(f'drop database if exists "{base}" with (force)')
@@ -118,7 +128,7 @@ def test_mart_equals_duckdb_cell_by_cell(pg_warehouse, demo_warehouse, mart):
             for r in described
         }
         attendu = con.execute(f"select {', '.join(columns)} from marts.{mart}").fetchall()
-    with pg_connect(pg_warehouse.postgres) as conn:
+    with _sur_postgres(pg_warehouse) as cfg, pg_connect(cfg.postgres) as conn:
         pg_cols = [
             r[0]
             for r in conn.execute(
@@ -139,7 +149,9 @@ def test_analyst_reads_marts_and_nothing_else(pg_warehouse):
     from alses.engine import pg_connect
 
     login = f"analyste_{uuid.uuid4().hex[:6]}"
-    with pg_connect(pg_warehouse.postgres) as conn:
+    with _sur_postgres(pg_warehouse) as cfg:
+        pg = cfg.postgres
+    with pg_connect(pg) as conn:
         conn.execute(f"create role {login} login password 'test' in role alses_analyste")
         conn.commit()
         marts = [
@@ -150,7 +162,7 @@ def test_analyst_reads_marts_and_nothing_else(pg_warehouse):
         ]
     try:
         assert set(MARTS) | {"secret_statistique"} <= set(marts)
-        with pg_connect(pg_warehouse.postgres, user=login, password="test") as analyste:
+        with pg_connect(pg, user=login, password="test") as analyste:
             for table in marts:
                 assert analyste.execute(f"select count(*) from marts.{table}").fetchone()[0] >= 0
             refusees = [
@@ -170,14 +182,16 @@ def test_analyst_reads_marts_and_nothing_else(pg_warehouse):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 analyste.execute("create table marts.essai (x int)")
     finally:
-        with pg_connect(pg_warehouse.postgres) as conn:
+        with pg_connect(pg) as conn:
+            conn.execute(f"drop owned by {login}")
             conn.execute(f"drop role {login}")
 
 
 def test_report_reads_from_the_server(pg_warehouse):
     from alses.report.data import load
 
-    data = load(pg_warehouse.warehouse, "2021-2022")  # the path is ignored on PostgreSQL
+    with _sur_postgres(pg_warehouse) as cfg:
+        data = load(cfg.warehouse, "2021-2022")  # the path is ignored on PostgreSQL
     assert data.annee_precedente == "2020-2021"
     assert len(data.indicateurs) > 0 and len(data.comparaisons) > 0
     assert data.indicateurs["secret_statistique"].notna().any()
