@@ -4,7 +4,7 @@ PY := .venv/bin/python
 export DAGSTER_HOME := $(CURDIR)/.dagster
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test dev lint fix demo bench clean sql docs backfill opendata purge
+.PHONY: run test dev lint fix demo bench clean sql docs backfill opendata purge roles
 
 .venv/.installed: pyproject.toml constraints.txt
 	python3 -m venv .venv
@@ -33,6 +33,11 @@ opendata: .venv/.installed
 # (default 2) after their end; their marts are archived and stay frozen.
 purge: .venv/.installed
 	$(PY) -m alses.retention
+
+# PostgreSQL (ALSES_TARGET=postgres, PG* variables): the roles alses_analyste (reads
+# schema marts) and alses_chargement (writes raw); run once by the database owner.
+roles: .venv/.installed
+	$(PY) -m alses.roles
 
 # Debian's Chromium and its driver (the report's rendering test) are installed by .ci/run;
 # without them that test skips and says how to install them.

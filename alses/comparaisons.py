@@ -5,12 +5,15 @@ year, scope and modality: a two-proportion z-test (pooled, two-sided, statsmodel
 the territory against the rest of the département (département minus the territory),
 a Holm correction across the territories of the same modality, and Wilson 95 %
 intervals for every cell. The dbt Python model marts.comparaisons_territoriales calls
-`comparer`; the report calls a territory above or below only when `est_significatif`.
+`comparer` (on PostgreSQL, `ecrire_comparaisons`, from the Dagster dbt asset); the
+report calls a territory above or below only when `est_significatif`.
 """
 
 from __future__ import annotations
 
+import json
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -155,3 +158,25 @@ def comparer(indicateurs: pd.DataFrame) -> pd.DataFrame:
         .sort_values(["annee_scolaire", "perimetre", "indicateur", "modalite", "territoire_code"])
         .reset_index(drop=True)
     )
+
+
+def ecrire_comparaisons(manifest: Path) -> int:
+    """marts.comparaisons_territoriales on PostgreSQL, where dbt runs no Python model: the
+    same `comparer` on marts.indicateurs, written through alses/engine.py with the
+    descriptions of the dbt model (read from dbt's `manifest`). Returns the row count."""
+    from alses import engine
+    from alses.sql import identifier, literal
+
+    nodes = json.loads(Path(manifest).read_text(encoding="utf-8"))["nodes"]
+    node = next(n for n in nodes.values() if n["name"] == "comparaisons_territoriales")
+    with engine.connect(read_only=False) as con:
+        resultat = comparer(con.execute("select * from marts.indicateurs").df())
+        engine.write_df(con, "marts", "comparaisons_territoriales", resultat)
+        table = "marts.comparaisons_territoriales"
+        con.execute(f"comment on table {table} is {literal(node['description'].strip())}")
+        for col, doc in node["columns"].items():
+            con.execute(
+                f"comment on column {table}.{identifier(col)} is "
+                f"{literal(doc['description'].strip())}"
+            )
+    return len(resultat)

@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 import yaml
 
+from alses import engine
 from alses.disclosure import CLES, MOTIFS, appliquer_secret, bilan, masquer
 from alses.settings import ROOT, settings
 from alses.sql import literal
@@ -90,17 +91,21 @@ def lire_publiques(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def ecrire_secret(warehouse: Path) -> pd.DataFrame:
     """Write marts.secret_statistique (suppressed cells: keys and reason); return the
     public cells."""
-    with duckdb.connect(str(warehouse), config=settings().duckdb_config()) as con:
+    with engine.connect(warehouse, read_only=False) as con:  # DuckDB or PostgreSQL
         publiques = indicateurs_publics(con)
         secret = publiques.loc[
             publiques["secret_statistique"].notna(), [*CLES, "secret_statistique"]
         ]
-        con.register("secret_df", secret)
-        con.execute(
-            "create or replace table marts.secret_statistique as "
-            f"select {', '.join(CLES)}, secret_statistique from secret_df order by all"
-        )
-        con.unregister("secret_df")
+        if isinstance(con, engine.PgConnection):
+            ordre = secret.sort_values([*CLES, "secret_statistique"]).reset_index(drop=True)
+            engine.write_df(con, "marts", "secret_statistique", ordre)
+        else:
+            con.register("secret_df", secret)
+            con.execute(
+                "create or replace table marts.secret_statistique as "
+                f"select {', '.join(CLES)}, secret_statistique from secret_df order by all"
+            )
+            con.unregister("secret_df")
         con.execute(
             "comment on table marts.secret_statistique is 'Cellules de marts.indicateurs que "
             "les sorties publiques masquent, avec la raison (alses/disclosure.py ; "
@@ -268,11 +273,11 @@ jamais masqué.
 
 def main() -> int:
     cfg = settings()
-    if not cfg.warehouse.is_file():
+    if cfg.target == "duckdb" and not cfg.warehouse.is_file():
         print(f"Pas d'entrepôt ({cfg.warehouse}) : lancez d'abord make run.", file=sys.stderr)
         return 1
     publiques = ecrire_secret(cfg.warehouse)
-    with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
+    with engine.connect(cfg.warehouse, read_only=True) as con:
         catalogue = con.execute("select * from marts.catalogue_indicateurs").df()
     for annee in sorted(publiques["annee_scolaire"].unique()):
         chemins = exporter(publiques, annee, cfg.opendata_dir)

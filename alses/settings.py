@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,6 +46,59 @@ class Settings:
             "ALSES_DUCKDB_THREADS": str(self.duckdb_threads),
             "ALSES_DUCKDB_TEMP_DIRECTORY": str(self.duckdb_temp_directory),
         }
+    #: The engine of the warehouse: "duckdb" (default, the file `warehouse`) or
+    #: "postgres" (a server, reached through the libpq PG* variables below).
+    target: str = "duckdb"
+    postgres: PostgresSettings | None = None
+
+
+TARGETS = ("duckdb", "postgres")
+
+
+@dataclass(frozen=True)
+class PostgresSettings:
+    """The server of ALSES_TARGET=postgres, from libpq's usual variables. The password
+    is never printed (repr) nor written: `conninfo()` is handed to the driver only."""
+
+    host: str
+    port: int
+    user: str
+    database: str
+    password: str = field(default="", repr=False)
+
+    def conninfo(self, user: str | None = None, password: str | None = None) -> dict:
+        """psycopg.connect keyword arguments (another `user` for the role tests)."""
+        kw = {"host": self.host, "port": self.port, "dbname": self.database}
+        kw["user"] = user or self.user
+        pw = self.password if password is None else password
+        if pw:
+            kw["password"] = pw
+        return kw
+
+    def describe(self) -> str:
+        """Where the warehouse is, for messages (no password)."""
+        return f"PostgreSQL {self.user}@{self.host}:{self.port}/{self.database}"
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used: the message says which and what to do."""
+
+
+def postgres_settings() -> PostgresSettings | None:
+    """The PG* variables, or None when PGHOST is not set (no server configured)."""
+    host = os.environ.get("PGHOST")
+    if not host:
+        return None
+    port = os.environ.get("PGPORT") or "5432"
+    if not port.isdigit():
+        raise SettingsError(f"PGPORT={port!r} : un numéro de port est attendu (ex. 5432).")
+    return PostgresSettings(
+        host=host,
+        port=int(port),
+        user=os.environ.get("PGUSER") or "postgres",
+        database=os.environ.get("PGDATABASE") or "alses",
+        password=os.environ.get("PGPASSWORD") or "",
+    )
 
 
 def settings() -> Settings:
@@ -74,6 +127,8 @@ def settings() -> Settings:
             str(path("ALSES_WAREHOUSE", "warehouse/alses.duckdb")) + ".tmp",
         ),
         rendus_paralleles=_positive("ALSES_RENDUS_PARALLELES", min(2, os.cpu_count() or 1)),
+        target=_target(),
+        postgres=postgres_settings(),
     )
 
 
@@ -86,11 +141,28 @@ def _positive(var: str, default: int) -> int:
     except ValueError:
         n = 0
     if n < 1:
-        raise ValueError(
+        raise SettingsError(
             f"Réglage {var}={value!r} : un nombre entier positif est attendu "
             f"(par défaut {default}). Corrigez la variable d'environnement."
         )
     return n
+
+
+def _target() -> str:
+    target = os.environ.get("ALSES_TARGET") or "duckdb"
+    if target not in TARGETS:
+        raise SettingsError(
+            f"ALSES_TARGET={target!r} : valeurs possibles « duckdb » (défaut, fichier "
+            "ALSES_WAREHOUSE) ou « postgres » (serveur désigné par PGHOST, PGPORT, PGUSER, "
+            "PGPASSWORD, PGDATABASE)."
+        )
+    if target == "postgres" and not os.environ.get("PGHOST"):
+        raise SettingsError(
+            "ALSES_TARGET=postgres mais PGHOST n'est pas défini : indiquez le serveur "
+            "(PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE ; voir README, « Un serveur "
+            "PostgreSQL »)."
+        )
+    return target
 
 
 #: The first line of the README the demo generator writes beside its drops.

@@ -30,7 +30,10 @@ def dbt_env() -> None:
 
 
 def dbt_cli() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
+    # ALSES_TARGET (settings) chooses the profile's output: duckdb or postgres.
+    return DbtCliResource(
+        project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE, target=settings().target
+    )
 
 
 # `dagster dev` reparses the project at load time (what DbtProject.prepare_if_dev does,

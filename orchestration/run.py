@@ -34,6 +34,7 @@ from dagster._core.storage.tags import (
     ASSET_PARTITION_RANGE_START_TAG,
 )
 
+from alses import engine
 from alses.depots import ConfigurationError, drops_to_load
 from alses.extract import drop_load_id
 from alses.pseudonym import SecretError
@@ -79,9 +80,12 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO, forcer: bool = Fals
     except (ConfigurationError, SecretError) as exc:
         fail(f"\nÉCHEC avant chargement :\n{exc}")
         return 1
-    avant = derniere_publication(cfg.warehouse)
+    # PostgreSQL: no published file, journal, retention nor recorded state (every year
+    # is rebuilt at each run there).
+    duck = cfg.target == "duckdb"
+    avant = derniere_publication(cfg.warehouse) if duck else None
     etat = etat_des_entrees(cfg, years)
-    precedent = None if forcer else dernier_etat(cfg.warehouse)
+    precedent = None if forcer or not duck else dernier_etat(cfg.warehouse)
     if etat == precedent and _sorties_presentes(cfg, years):
         say(
             "Rien n'a changé depuis la dernière exécution réussie (dépôts, code, modèles) : "
@@ -101,7 +105,7 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO, forcer: bool = Fals
     a_charger = []
     # Outputs missing with nothing else changed: every year again.
     for annee in annees_du_run(etat, precedent, years) or years:
-        if purgee_le := annee_purgee(cfg.warehouse, annee):  # frozen: not recomputed
+        if duck and (purgee_le := annee_purgee(cfg.warehouse, annee)):  # frozen
             say(message_purgee(annee, purgee_le))
         else:
             a_charger.append(annee)
@@ -131,13 +135,21 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO, forcer: bool = Fals
                     message = _failure_message(event)
                     fail(f"\nÉCHEC {prefix} à l'étape « {step} » :\n{message}")
             fail(f"Journal complet : {log.name}")
-            fail(f"Le fichier publié {cfg.published} n'a pas été modifié.")
+            if duck:
+                fail(f"Le fichier publié {cfg.published} n'a pas été modifié.")
             return 1
-        noter_etat(cfg.warehouse, etat)
+        if duck:
+            noter_etat(cfg.warehouse, etat)
     say()
     say(summary(cfg.warehouse))
-    say(resume_publications(cfg.warehouse, avant).strip())
-    say(f"Publié pour les analystes (lecture seule) : {cfg.published} — make sql")
+    if duck:
+        say(resume_publications(cfg.warehouse, avant).strip())
+        say(f"Publié pour les analystes (lecture seule) : {cfg.published} — make sql")
+    else:
+        say(
+            "Les analystes lisent le schéma marts sur le serveur (rôle alses_analyste, "
+            "voir README) : pas de fichier publié ni de journal des publications."
+        )
     say("Rapports :")
     for annee in years:
         say(
@@ -165,7 +177,7 @@ def etat_des_entrees(cfg, years: list[str]) -> dict:
                 digest.update(str(path.relative_to(ROOT)).encode())
                 digest.update(path.read_bytes())
     purgees = []
-    if cfg.warehouse.is_file():
+    if cfg.target == "duckdb" and cfg.warehouse.is_file():
         with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
             purgees = sorted(annees_purgees(con))
     return {
@@ -330,7 +342,7 @@ def _everything_to(path: Path) -> Iterator[tuple[TextIO, TextIO, TextIO]]:
 def summary(warehouse: Path) -> str:
     """A few lines: per year, rows read / loaded / set aside / emptied and jeunes by scope;
     the reconciliation with the published report; where to look next."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with engine.connect(warehouse, read_only=True) as con:  # DuckDB or PostgreSQL
         chargements = con.execute(
             "select annee_scolaire, count(*), sum(lignes_lues), sum(lignes_chargees), "
             "sum(lignes_ecartees), sum(valeurs_videes) from raw.chargements "
@@ -340,7 +352,7 @@ def summary(warehouse: Path) -> str:
             con.execute(
                 "select annee_scolaire, string_agg(perimetre || ' ' || n, ', ' order by perimetre) "
                 "from (select annee_scolaire, perimetre, count(*) as n "
-                "from core.fct_accompagnement group by all) group by 1"
+                "from core.fct_accompagnement group by 1, 2) as a group by 1"
             ).fetchall()
         )
         statuts = con.execute(
@@ -357,7 +369,9 @@ def summary(warehouse: Path) -> str:
         "Rapprochement avec le rapport publié : "
         + ", ".join(f"{n} {statut}" for statut, n in statuts)
     )
-    lines.append(f"Entrepôt : {warehouse} — indicateurs : select * from marts.indicateurs")
+    lines.append(
+        f"Entrepôt : {engine.describe(warehouse)} — indicateurs : select * from marts.indicateurs"
+    )
     lines.append("Rejets : table raw.quarantaine (fichier, ligne, colonne, motif).")
     return "\n".join(lines)
 

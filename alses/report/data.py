@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
+from alses import engine
 from alses.disclosure import secret_enregistre
 from alses.report.formats import accents, typo
 from alses.territoires import DEPARTEMENT, TERRITOIRES
@@ -103,7 +103,7 @@ class ReportData:
 
 
 def load(warehouse: Path, annee: str) -> ReportData:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with engine.connect(warehouse, read_only=True) as con:  # DuckDB or PostgreSQL
         annees = [
             r[0]
             for r in con.execute(

@@ -23,7 +23,9 @@
         cast(null as bigint) as denominateur
     from {{ relation }}
     where ({{ where }}) and {{ modalite }} is not null
-    group by annee_scolaire, perimetre, {{ modalite }}, rollup(territoire_code)
+    {#- A constant modality is not grouped by: PostgreSQL refuses a constant in GROUP BY. #}
+    group by annee_scolaire, perimetre,
+        {%- if not (modalite | trim).startswith("'") %} {{ modalite }},{% endif %} rollup(territoire_code)
 {%- endmacro %}
 
 {% macro denominateur(indicateur, relation, where='true', unit='count(*)', modalite="'*'") -%}

@@ -17,6 +17,7 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets, get_asset_key_for_model
 
+from alses.comparaisons import ecrire_comparaisons
 from alses.retention import annees_purgees, geler
 from alses.settings import ROOT, is_demo, settings
 from orchestration.partitions import annee_scolaire
@@ -112,7 +113,14 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     target = dbt_project.project_dir / "target" / "dagster"
     purgees: dict[str, str] = {}
     derniere, chargees = None, []
-    if cfg.warehouse.is_file():
+    exclude = []
+    postgres = cfg.target == "postgres"
+    if postgres:
+        # dbt-postgres runs no Python model: comparaisons_territoriales is computed
+        # below, from marts.indicateurs, with the same function (alses/comparaisons.py).
+        # No build state is kept on the server: every run rebuilds every year there.
+        exclude.append(COMPARAISONS)
+    elif cfg.warehouse.is_file():
         with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
             purgees = annees_purgees(con)
             derniere, chargees = _etat(con)
@@ -133,9 +141,19 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     # Purged school years keep their frozen marts (alses/retention.py): the
     # reconciliation and its test run again once they are back.
     if purgees:
-        args += ["--exclude", RAPPROCHEMENT[-1]]  # its test; the model still runs
+        exclude.append(RAPPROCHEMENT[-1])  # its test; the model still runs
+    if exclude:
+        args += ["--exclude", *exclude]
     dbt_env()
     yield from dbt.cli(args, context=context, target_path=target).stream()
+    if cfg.target == "postgres":
+        n = ecrire_comparaisons(dbt_project.manifest_path)
+        key = get_asset_key_for_model([dbt_models], COMPARAISONS)
+        yield dg.Output(
+            None,
+            output_name=context.assets_def.get_output_name_for_asset_key(key),
+            metadata={"lignes": n, "moteur": "PostgreSQL (asset Python, pas dbt)"},
+        )
     if purgees:
         with duckdb.connect(str(cfg.warehouse), config=cfg.duckdb_config()) as con:
             gelees = geler(con)
@@ -145,6 +163,8 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
             manifest=dbt_project.manifest_path,
             target_path=target,
         ).wait()
+    if postgres:
+        return
     with duckdb.connect(str(cfg.warehouse), config=cfg.duckdb_config()) as con:
         con.execute("create schema if not exists pilotage")
         con.execute(
@@ -164,6 +184,9 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
                 )
             )
 
+
+#: The dbt Python model computed by Dagster on PostgreSQL.
+COMPARAISONS = "comparaisons_territoriales"
 
 #: Rebuilt after the frozen marts are back (it reads the previous year's values).
 RAPPROCHEMENT = ("rapprochement_publication", "assert_chiffres_publies_conformes")

@@ -4,7 +4,9 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from alses.contract import TABLES
+from alses.engine import connect, pg_connect
 from alses.extract import load_drop
+from alses.pgload import load_drop_postgres
 from alses.pseudonym import pseudo_secret
 from alses.retention import annee_purgee, message_purgee
 from alses.settings import settings
@@ -58,12 +60,14 @@ def bdc_raw(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
     cfg = settings()
     secret = pseudo_secret(cfg.bdc_dir)  # before anything is read: no secret, no load
     annees = list(context.partition_keys)
+    postgres = cfg.target == "postgres"
     totals: dict[str, dict[str, int]] = {}
     fichiers: dict[str, list[str]] = {}
     passed: dict[str, bool] = {}
     rejets = 0
     for annee in annees:
-        if purgee_le := annee_purgee(cfg.warehouse, annee):  # retention: never reloaded
+        # Retention (DuckDB only, see README): a purged year is never reloaded.
+        if not postgres and (purgee_le := annee_purgee(cfg.warehouse, annee)):
             if len(annees) == 1:
                 raise dg.Failure(message_purgee(annee, purgee_le))
             context.log.info(message_purgee(annee, purgee_le))
@@ -74,8 +78,12 @@ def bdc_raw(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
                 f"Aucun dépôt pour {annee} : le dossier {drop} n'existe pas. Déposez l'export "
                 f"BDC de l'année dans {cfg.bdc_dir}/{annee}/ (ou réglez ALSES_BDC_DIR)."
             )
-        with warehouse.get_connection() as con:
-            loads = load_drop(con, drop, cfg.nomenclatures, secret=secret)
+        if postgres:  # the same extraction in DuckDB, then COPY (one transaction per year)
+            with pg_connect(cfg.postgres) as pg:
+                loads = load_drop_postgres(pg, drop, cfg.nomenclatures, secret=secret)
+        with connect() if postgres else warehouse.get_connection() as con:
+            if not postgres:
+                loads = load_drop(con, drop, cfg.nomenclatures, secret=secret)
             accounted = {
                 r[0]: r[1:]
                 for r in con.execute(

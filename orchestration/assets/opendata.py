@@ -2,9 +2,9 @@
 (marts.secret_statistique), then the open-data files of each school year."""
 
 import dagster as dg
-import duckdb
 from dagster_dbt import get_asset_key_for_model
 
+from alses.engine import connect
 from alses.opendata import ecrire_secret, exporter, lire_publiques
 from alses.settings import settings
 from orchestration.assets.dbt import dbt_models
@@ -46,7 +46,7 @@ def secret_statistique(context: dg.AssetExecutionContext) -> dg.MaterializeResul
 )
 def donnees_ouvertes(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     cfg = settings()
-    with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
+    with connect(cfg.warehouse, read_only=True) as con:  # DuckDB or PostgreSQL
         publiques = lire_publiques(con)
     dossiers = []
     for annee in context.partition_keys:  # a backfill writes every year in one run

@@ -39,6 +39,11 @@ from orchestration.partitions import annee_scolaire
 )
 def marts_analystes(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     cfg = settings()
+    if cfg.target == "postgres":
+        # The analysts read the server (role alses_analyste, schema marts, dbt grants):
+        # no DuckDB file, no journal of publications there (README, PostgreSQL).
+        context.log.info("PostgreSQL : les analystes lisent le schéma marts du serveur.")
+        return dg.MaterializeResult(metadata={"moteur": "PostgreSQL (pas de fichier publié)"})
     counts = publish(cfg.warehouse, cfg.published)
     context.log.info(f"Publié : {cfg.published}")
     return dg.MaterializeResult(

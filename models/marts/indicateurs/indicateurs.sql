@@ -110,7 +110,7 @@ calculees as (
     select
         *,
         case
-            when unite = 'nombre' then cast(numerateur as double)
+            when unite = 'nombre' then cast(numerateur as double precision)
             else {{ pct('numerateur', 'denominateur') }}
         end as valeur
     from valeurs

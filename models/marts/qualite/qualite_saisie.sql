@@ -54,7 +54,7 @@ lignes as (
 final as (
     select
         *,
-        {{ pct('numerateur', 'denominateur') }} as valeur
+        cast({{ pct('numerateur', 'denominateur') }} as double precision) as valeur
     from lignes
     where territoire_code is not null
 )

@@ -17,7 +17,7 @@ rapproches as (
             when
                 publies.comparaison in ('vs_nord', 'evolution')
                 and publies.attendu not in ('+', '-')
-                then cast(publies.attendu as double)
+                then cast(publies.attendu as double precision)
         end as attendu_nombre,
         cellule.valeur,
         cellule.numerateur,
@@ -54,8 +54,8 @@ calcules as (
         *,
         case comparaison
             when 'valeur' then valeur
-            when 'numerateur' then cast(numerateur as double)
-            when 'rang' then cast(rang as double)
+            when 'numerateur' then cast(numerateur as double precision)
+            when 'rang' then cast(rang as double precision)
             when 'vs_nord' then valeur - valeur_nord
             when 'vs_ps' then valeur - valeur_ps
             when 'evolution' then evolution_points
@@ -63,7 +63,7 @@ calcules as (
         case comparaison
             when 'valeur' then valeur_publiee
             when 'numerateur' then valeur_publiee
-            when 'rang' then cast(attendu as double)
+            when 'rang' then cast(attendu as double precision)
             when 'vs_nord' then attendu_nombre
             when 'evolution' then attendu_nombre
         end as valeur_attendue

@@ -1,0 +1,197 @@
+"""The PostgreSQL target (ALSES_TARGET=postgres) on a real server.
+
+Once per session (fixture `pg_warehouse`): a fresh database on the server of the PG*
+variables, the roles (alses/roles.py), the two demo drops loaded through the COPY loader
+(alses/pgload.py), the dbt project built there with its tests (dbt-postgres), and the
+marts dbt cannot write there (comparaisons_territoriales, secret_statistique). Then:
+every mart equals the DuckDB demo warehouse's cell by cell, the analysts' role reads the
+marts and nothing else, the report's reader reads from the server.
+
+Without a server (no PGHOST) these tests skip; `.ci/run` starts a throwaway one.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import uuid
+from contextlib import contextmanager
+
+import duckdb
+import pytest
+
+from alses.settings import ROOT, postgres_settings
+
+PG = postgres_settings()
+pytestmark = pytest.mark.skipif(
+    PG is None,
+    reason="pas de serveur PostgreSQL (PGHOST non défini) : lancez .ci/run, ou démarrez un "
+    "serveur et exportez PGHOST, PGPORT, PGUSER, PGPASSWORD (README, PostgreSQL)",
+)
+
+MARTS = (
+    "indicateurs",
+    "catalogue_indicateurs",
+    "comparaisons_territoriales",
+    "rapprochement_publication",
+    "qualite_saisie",
+)
+#: Floats are compared after rounding to 9 decimals (the report prints 1): DuckDB divides
+#: in double precision, PostgreSQL in numeric before the cast; integers and text exactly.
+DECIMALES = 9
+
+
+@contextmanager
+def _sur_postgres(base: str):
+    """ALSES_TARGET=postgres on the database `base`, for the code run inside."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ALSES_TARGET", "postgres")
+        mp.setenv("PGDATABASE", base)
+        from alses.settings import settings
+
+        yield settings()
+
+
+@pytest.fixture(scope="session")
+def pg_warehouse(demo_drops, demo_warehouse, tmp_path_factory):
+    """The database's name, once built (demo_warehouse first: its dbt build must not
+    see this fixture's environment)."""
+    import psycopg
+
+    base = f"alses_test_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(**PG.conninfo(), autocommit=True) as admin:
+        admin.execute(f'create database "{base}"')
+    env = dict(
+        os.environ,
+        ALSES_TARGET="postgres",
+        PGDATABASE=base,
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+    )
+    target = tmp_path_factory.mktemp("pg_target")
+    try:
+        with _sur_postgres(base) as cfg:
+            from alses.engine import PgConnection, pg_connect
+            from alses.opendata import ecrire_secret
+            from alses.pgload import load_drop_postgres
+            from alses.roles import creer_roles
+
+            with pg_connect(cfg.postgres) as conn:
+                creer_roles(PgConnection(conn))
+                conn.commit()
+                for annee in ("2020-2021", "2021-2022"):
+                    load_drop_postgres(conn, demo_drops / annee, cfg.nomenclatures)
+            build = subprocess.run(
+                [str(ROOT / ".venv" / "bin" / "dbt"), "build", "--profiles-dir", "dbt_project"]
+                + ["--project-dir", ".", "--target-path", str(target)]
+                + ["--exclude", "comparaisons_territoriales", "--vars", '{"demo": "oui"}'],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert build.returncode == 0, build.stdout[-4000:]
+            from alses.comparaisons import ecrire_comparaisons
+
+            ecrire_comparaisons(target / "manifest.json")
+            ecrire_secret(cfg.warehouse)
+        yield base
+    finally:
+        with psycopg.connect(**PG.conninfo(), autocommit=True) as admin:
+            admin.execute(f'drop database if exists "{base}" with (force)')
+
+
+def _rows(cur_rows, columns, types):
+    def cell(v, t):
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return None
+        if t == "float":
+            return round(float(v), DECIMALES)
+        return v
+
+    return sorted(
+        (tuple(cell(v, types[c]) for v, c in zip(r, columns, strict=True)) for r in cur_rows),
+        key=repr,
+    )
+
+
+@pytest.mark.parametrize("mart", MARTS)
+def test_mart_equals_duckdb_cell_by_cell(pg_warehouse, demo_warehouse, mart):
+    from alses.engine import pg_connect
+
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        described = con.execute(f"describe marts.{mart}").fetchall()
+        columns = [r[0] for r in described]
+        types = {
+            r[0]: "float" if r[1] in ("DOUBLE", "FLOAT") or r[1].startswith("DECIMAL") else "x"
+            for r in described
+        }
+        attendu = con.execute(f"select {', '.join(columns)} from marts.{mart}").fetchall()
+    with _sur_postgres(pg_warehouse) as cfg, pg_connect(cfg.postgres) as conn:
+        pg_cols = [
+            r[0]
+            for r in conn.execute(
+                "select column_name from information_schema.columns where table_schema = "
+                "'marts' and table_name = %s order by ordinal_position",
+                [mart],
+            ).fetchall()
+        ]
+        obtenu = conn.execute(f"select {', '.join(columns)} from marts.{mart}").fetchall()
+    assert pg_cols == columns
+    assert len(obtenu) == len(attendu) > 0
+    assert _rows(obtenu, columns, types) == _rows(attendu, columns, types)
+
+
+def test_analyst_reads_marts_and_nothing_else(pg_warehouse):
+    import psycopg
+
+    from alses.engine import pg_connect
+
+    login = f"analyste_{uuid.uuid4().hex[:6]}"
+    with _sur_postgres(pg_warehouse) as cfg:
+        pg = cfg.postgres
+    with pg_connect(pg) as conn:
+        conn.execute(f"create role {login} login password 'test' in role alses_analyste")
+        conn.commit()
+        marts = [
+            r[0]
+            for r in conn.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        ]
+    try:
+        assert set(MARTS) | {"secret_statistique"} <= set(marts)
+        with pg_connect(pg, user=login, password="test") as analyste:
+            for table in marts:
+                assert analyste.execute(f"select count(*) from marts.{table}").fetchone()[0] >= 0
+            refusees = [
+                "raw.usagers",
+                "raw.quarantaine",
+                "raw.cles_jeunes",
+                "staging.stg_bdc__usagers",
+                "intermediate.int_indicateurs__volumes",
+                "core.fct_accompagnement",
+                "core.dim_jeune",
+                "seeds.nomenclatures",
+            ]
+            for table in refusees:
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    analyste.execute(f"select 1 from {table} limit 1")
+                analyste.rollback()
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                analyste.execute("create table marts.essai (x int)")
+    finally:
+        with pg_connect(pg) as conn:
+            conn.execute(f"drop owned by {login}")
+            conn.execute(f"drop role {login}")
+
+
+def test_report_reads_from_the_server(pg_warehouse):
+    from alses.report.data import load
+
+    with _sur_postgres(pg_warehouse) as cfg:
+        data = load(cfg.warehouse, "2021-2022")  # the path is ignored on PostgreSQL
+    assert data.annee_precedente == "2020-2021"
+    assert len(data.indicateurs) > 0 and len(data.comparaisons) > 0
+    assert data.indicateurs["secret_statistique"].notna().any()
