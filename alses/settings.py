@@ -46,6 +46,7 @@ class Settings:
             "ALSES_DUCKDB_THREADS": str(self.duckdb_threads),
             "ALSES_DUCKDB_TEMP_DIRECTORY": str(self.duckdb_temp_directory),
         }
+
     #: The engine of the warehouse: "duckdb" (default, the file `warehouse`) or
     #: "postgres" (a server, reached through the libpq PG* variables below).
     target: str = "duckdb"
