@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -48,6 +49,10 @@ def _empreinte_code() -> str:
 
 def empreintes(warehouse: Path, annees: list[str]) -> dict[str, str]:
     """{annee: fingerprint of what its report reads} for each year of `annees`."""
+    if settings().target == "postgres":
+        # The row digest below is DuckDB's (hash of a row); on PostgreSQL every report
+        # is rendered at each run (a fingerprint that never repeats).
+        return {annee: os.urandom(16).hex() for annee in annees}
     code = _empreinte_code()
     resultat = {}
     with duckdb.connect(str(warehouse), read_only=True, config=settings().duckdb_config()) as con:

@@ -259,6 +259,10 @@ unites_denominateur_propre as (
     where a_objectif_famille
 ),
 
+indicateurs_denominateur_propre as (
+    select distinct indicateur from unites_denominateur_propre
+),
+
 -- Every other share is a distribution: its denominator is its numerator's units that
 -- have a modality.
 unites_denominateur as (
@@ -268,9 +272,9 @@ unites_denominateur as (
         u.territoire_code,
         u.indicateur
     from unites_numerateur as u
-    where
-        u.modalite is not null
-        and u.indicateur not in (select p.indicateur from unites_denominateur_propre as p)
+    left join indicateurs_denominateur_propre as p
+        on u.indicateur = p.indicateur
+    where u.modalite is not null and p.indicateur is null
     union all
     select
         annee_scolaire,
