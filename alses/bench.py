@@ -26,6 +26,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import os
@@ -36,12 +37,13 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 
-from alses.settings import ROOT
-from alses.sql import literal
+from alses.settings import ROOT, settings
+from alses.sql import identifier, literal
 
 BENCH = ROOT / "bench"
 RESULTATS = BENCH / "resultats.csv"
@@ -83,6 +85,7 @@ COLONNES = [
     "pic_mo",
     "plancher_duckdb_s",
     "ratio_plancher",
+    "moteur",
 ]
 
 
@@ -231,6 +234,36 @@ def _tree_rss(root: int) -> int:
 
 def run_job(root: Path) -> tuple[float, dict[str, tuple[float, float]], Sampler]:
     """Run the whole job on root's drops; (seconds, {step: (start, end)}, sampler)."""
+    if settings().target == "postgres":
+        with base_jetable() as base:
+            return _run_job(root, {"PGDATABASE": base})
+    return _run_job(root, {})
+
+
+@contextlib.contextmanager
+def base_jetable() -> Iterator[str]:
+    """ALSES_TARGET=postgres: a throwaway database on the configured server for the
+    bench (never the analysts' one), with the roles' grants; dropped afterwards."""
+    import psycopg
+
+    from alses.engine import PgConnection
+    from alses.roles import creer_roles
+
+    pg = settings().postgres
+    base = f"alses_bench_{os.urandom(4).hex()}"
+    with psycopg.connect(**pg.conninfo(), autocommit=True) as admin:
+        admin.execute(f"create database {identifier(base)}")
+    try:
+        with psycopg.connect(**(pg.conninfo() | {"dbname": base})) as conn:
+            creer_roles(PgConnection(conn))
+            conn.commit()
+        yield base
+    finally:
+        with psycopg.connect(**pg.conninfo(), autocommit=True) as admin:
+            admin.execute(f"drop database if exists {identifier(base)} with (force)")
+
+
+def _run_job(root: Path, extra: dict[str, str]):
     env = dict(
         os.environ,
         ALSES_BDC_DIR=str(root / "bdc"),
@@ -240,6 +273,7 @@ def run_job(root: Path) -> tuple[float, dict[str, tuple[float, float]], Sampler]
         ALSES_OPENDATA_DIR=str(root / "opendata"),
         ALSES_LOG_DIR=str(root / "logs"),
         DAGSTER_HOME=str(root / "dagster"),
+        **extra,
     )
     # A scaled drop is not the demo (its totals differ): a pseudonymisation secret for
     # the bench only, never written anywhere.
@@ -305,6 +339,7 @@ def mesurer(root: Path, scale: int, years: int, scenario: str, taille: dict) -> 
         "interventions": taille["interventions"],
         "mo_csv": taille["mo_csv"],
         "plancher_duckdb_s": round(floor, 2),
+        "moteur": settings().target,
     }
     rows = []
     for etape in ("extraction", "dbt", "rapport", "publication"):
@@ -335,6 +370,15 @@ def mesurer(root: Path, scale: int, years: int, scenario: str, taille: dict) -> 
 def ecrire(rows: list[dict]) -> None:
     BENCH.mkdir(exist_ok=True)
     new = not RESULTATS.is_file()
+    if not new:  # rows of an older bench without a column: rewritten with it (empty)
+        with RESULTATS.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            anciennes = list(reader)
+        if reader.fieldnames != COLONNES:
+            with RESULTATS.open("w", encoding="utf-8", newline="") as fh:
+                w = csv.DictWriter(fh, fieldnames=COLONNES)
+                w.writeheader()
+                w.writerows({c: r.get(c) or "" for c in COLONNES} for r in anciennes)
     with RESULTATS.open("a", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=COLONNES)
         if new:
@@ -357,12 +401,23 @@ def dessiner() -> None:
     with RESULTATS.open(encoding="utf-8", newline="") as fh:
         rows = [r for r in csv.DictReader(fh) if r["scenario"] == "premiere construction"]
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    for etape in ("extraction", "dbt", "rapport", "publication", "tout"):
-        points = sorted(
-            {(float(r["mo_csv"]), float(r["secondes"])) for r in rows if r["etape"] == etape}
-        )
-        if points:
-            ax.plot(*zip(*points, strict=True), marker="o", label=etape)
+    moteurs = sorted({r.get("moteur") or "duckdb" for r in rows})
+    for moteur in moteurs:
+        for etape in ("extraction", "dbt", "rapport", "publication", "tout"):
+            points = sorted(
+                {
+                    (float(r["mo_csv"]), float(r["secondes"]))
+                    for r in rows
+                    if r["etape"] == etape and (r.get("moteur") or "duckdb") == moteur
+                }
+            )
+            if points:
+                ax.plot(
+                    *zip(*points, strict=True),
+                    marker="o" if moteur == "duckdb" else "s",
+                    linestyle="-" if moteur == "duckdb" else ":",
+                    label=etape if len(moteurs) == 1 else f"{etape} ({moteur})",
+                )
     floor = sorted({(float(r["mo_csv"]), float(r["plancher_duckdb_s"])) for r in rows})
     if floor:
         ax.plot(*zip(*floor, strict=True), linestyle="--", color="grey", label="lecture DuckDB")
