@@ -400,6 +400,9 @@ def dessiner() -> None:
 
     with RESULTATS.open(encoding="utf-8", newline="") as fh:
         rows = [r for r in csv.DictReader(fh) if r["scenario"] == "premiere construction"]
+    # The latest measurement of each engine, size and step (older ones stay in the CSV).
+    derniers = {(r.get("moteur") or "duckdb", r["mo_csv"], r["etape"]): r for r in rows}
+    rows = list(derniers.values())
     fig, ax = plt.subplots(figsize=(7, 4.5))
     moteurs = sorted({r.get("moteur") or "duckdb" for r in rows})
     for moteur in moteurs:
