@@ -93,7 +93,9 @@ def graphique_territoires(data: ReportData, ind: str, modalite: str) -> tuple[st
     return typo(titre), Markup(charts.territoires_ic(lignes, nord.valeur, titre, desc))
 
 
-def bloc(data: ReportData, ind: str, titre: str, k: int, avec_territoires: bool) -> Bloc:
+def _depart(data: ReportData, ind: str, titre: str) -> tuple:
+    """What a chart block and a detailed table start from: the département's cells
+    (ordered by share unless the modalities are ordinal), the PS cells if any, the Bloc."""
     nord = data.cells(ind)
     if ind not in ORDINAUX:
         nord = nord.sort_values(
@@ -101,7 +103,11 @@ def bloc(data: ReportData, ind: str, titre: str, k: int, avec_territoires: bool)
         )
     avec_ps = data.has(ind, "PS")
     ps = data.cells(ind, "PS") if avec_ps else None
-    b = Bloc(ind, titre, data.definition(ind), avec_ps=avec_ps)
+    return nord, ps, Bloc(ind, titre, data.definition(ind), avec_ps=avec_ps)
+
+
+def bloc(data: ReportData, ind: str, titre: str, k: int, avec_territoires: bool) -> Bloc:
+    nord, ps, b = _depart(data, ind, titre)
     b.phrases = phrases(data, ind, k, avec_territoires)
     b.titre_nord = f"{data.libelle(ind)} — Nord, {data.annee}"
     ps_vals = None
@@ -125,14 +131,7 @@ def bloc(data: ReportData, ind: str, titre: str, k: int, avec_territoires: bool)
 def tableau(data: ReportData, ind: str, titre: str) -> Bloc:
     """The detailed table of one indicator: département (ALSES, PS, previous year) then
     each territory, small cells shown « < 10 » (the companion document's tables)."""
-    nord = data.cells(ind)
-    if ind not in ORDINAUX:
-        nord = nord.sort_values(
-            ["valeur", "modalite_ordre"], ascending=[False, True], na_position="last"
-        )
-    avec_ps = data.has(ind, "PS")
-    ps = data.cells(ind, "PS") if avec_ps else None
-    b = Bloc(ind, titre, data.definition(ind), avec_ps=avec_ps)
+    nord, ps, b = _depart(data, ind, titre)
     terr = data.by_territory(ind)
     b.territoires = [(t, data.territoire_libelle(t)) for t in TERRITOIRES]
     for _, row in nord.iterrows():
