@@ -197,6 +197,12 @@ def parse_school_year(annee_scolaire: str) -> tuple[int, int]:
     return start, end
 
 
+def annee_decalee(annee_scolaire: str, k: int) -> str:
+    """The school year `k` years after `annee_scolaire` (before it when k < 0)."""
+    debut = int(annee_scolaire[:4]) + k
+    return f"{debut}-{debut + 1}"
+
+
 #: Where the dbt sources of the raw tables are written (generated: python -m alses.contract).
 DBT_SOURCES = "models/staging/bdc/_bdc__sources.yml"
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from alses.contract import annee_decalee
 from alses.settings import ROOT, settings
 from alses.sql import identifier, literal
 
@@ -31,11 +32,6 @@ ENTREES = (
     "qualite_saisie",
     "secret_statistique",
 )
-
-
-def annee_precedente(annee: str) -> str:
-    debut = int(annee[:4]) - 1
-    return f"{debut}-{debut + 1}"
 
 
 def _empreinte_code() -> str:
@@ -77,7 +73,7 @@ def empreintes(warehouse: Path, annees: list[str]) -> dict[str, str]:
                 if "annee_scolaire" in colonnes[table]:
                     filtre = (
                         f" where t.annee_scolaire in ({literal(annee)}, "
-                        f"{literal(annee_precedente(annee))})"
+                        f"{literal(annee_decalee(annee, -1))})"
                     )
                 # An order-free digest of the rows: the count and the sum of row hashes.
                 n, somme = con.execute(

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import logging
 import os
@@ -35,12 +34,13 @@ from dagster._core.storage.tags import (
 )
 
 from alses import engine
+from alses.contract import annee_decalee
 from alses.depots import ConfigurationError, drops_to_load
 from alses.extract import drop_load_id
 from alses.pseudonym import SecretError
 from alses.publish import derniere_publication, resume_publications
 from alses.retention import annee_purgee, annees_purgees, message_purgee
-from alses.settings import ROOT, is_demo, settings
+from alses.settings import ROOT, empreinte_sources, is_demo, settings
 from orchestration.partitions import ANNEES, ajouter_annees
 
 #: What the terminal says each step of the school-year job is doing.
@@ -170,19 +170,13 @@ SOURCES = ("alses", "orchestration", "contract", "models", "seeds", "dbt_project
 def etat_des_entrees(cfg, years: list[str]) -> dict:
     """What the last successful run was computed from: each drop's content hash, the
     code and models, the demo flag and the purged years."""
-    digest = hashlib.sha256((ROOT / "dbt_project.yml").read_bytes())
-    for folder in SOURCES:
-        for path in sorted((ROOT / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(ROOT)).encode())
-                digest.update(path.read_bytes())
     purgees = []
     if cfg.target == "duckdb" and cfg.warehouse.is_file():
         with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
             purgees = sorted(annees_purgees(con))
     return {
         "depots": {a: drop_load_id(cfg.bdc_dir / a) for a in years},
-        "code": digest.hexdigest(),
+        "code": empreinte_sources(SOURCES),
         "demo": is_demo(cfg.bdc_dir),
         "purgees": purgees,
         "publie": str(cfg.published),
@@ -201,7 +195,7 @@ def annees_du_run(etat: dict, precedent: dict | None, years: list[str]) -> list[
     if not meme_reste:
         return list(years)
     changees = {a for a in years if precedent["depots"].get(a) != etat["depots"][a]}
-    suivantes = {f"{int(a[:4]) + 1}-{int(a[:4]) + 2}" for a in changees}
+    suivantes = {annee_decalee(a, 1) for a in changees}
     return sorted(changees | (suivantes & set(years)))
 
 

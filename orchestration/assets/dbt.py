@@ -7,7 +7,6 @@ rebuilt whole. When the dbt project itself changed since the last build (its
 fingerprint, stored in the warehouse), the run rebuilds every year (--full-refresh).
 """
 
-import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -18,8 +17,9 @@ import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets, get_asset_key_for_model
 
 from alses.comparaisons import ecrire_comparaisons
+from alses.contract import annee_decalee
 from alses.retention import annees_purgees, geler
-from alses.settings import ROOT, is_demo, settings
+from alses.settings import empreinte_sources, is_demo, settings
 from orchestration.partitions import annee_scolaire
 from orchestration.project import dbt_env, dbt_project
 
@@ -47,13 +47,7 @@ class AlsesTranslator(DagsterDbtTranslator):
 
 def empreinte_projet() -> str:
     """A fingerprint of the dbt project's sources (models, seeds, macros, tests)."""
-    digest = hashlib.sha256((ROOT / "dbt_project.yml").read_bytes())
-    for folder in SOURCES_DBT:
-        for path in sorted((ROOT / folder).rglob("*")):
-            if path.is_file():
-                digest.update(str(path.relative_to(ROOT)).encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return empreinte_sources(SOURCES_DBT)[:16]
 
 
 def _etat(con: duckdb.DuckDBPyConnection) -> tuple[str | None, list[str]]:
@@ -80,18 +74,14 @@ def _etat(con: duckdb.DuckDBPyConnection) -> tuple[str | None, list[str]]:
     return empreinte, chargees
 
 
-def annee_suivante(annee: str) -> str:
-    debut = int(annee[:4]) + 1
-    return f"{debut}-{debut + 1}"
-
-
 def annees_a_calculer(run: list[str], chargees: list[str], purgees: set[str]) -> list[str]:
     """The run's years, plus the next loaded year of each (its valeur_n_1), purged
     years excepted (frozen)."""
     for a in run:  # they enter the model's SQL (indicateurs.sql): school-year keys only
         if not re.fullmatch(r"[0-9]{4}-[0-9]{4}", a):
             raise ValueError(f"Année scolaire inattendue : {a!r} (attendu AAAA-AAAA).")
-    annees = set(run) | {annee_suivante(a) for a in run if annee_suivante(a) in chargees}
+    suivantes = {annee_decalee(a, 1) for a in run}
+    annees = set(run) | (suivantes & set(chargees))
     return sorted(annees - purgees)
 
 
