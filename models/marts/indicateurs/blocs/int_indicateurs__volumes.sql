@@ -1,4 +1,9 @@
-{#- Volumes: jeunes accompagnés, interventions, ALSES posts, educators, collèges. -#}
+{#- Volumes: jeunes accompagnés, interventions, ALSES posts, educators, collèges.
+    Each counted unit is one row, named by its identifier (`unite`); then one
+    aggregation where `rollup(territoire_code)` gives the territory rows and the
+    département row. A unit counts once per cell: `count(distinct unite)`, so an
+    educator who moved territory during the year counts in each territory and once in
+    the département. Posts, educators and collèges are ALSES only. -#}
 with jeunes as (
     select * from {{ ref('fct_accompagnement') }}
 ),
@@ -8,46 +13,103 @@ interventions as (
 ),
 
 postes as (
-    select
-        *,
-        'ALSES' as perimetre
-    from {{ ref('fct_poste_annee') }}
+    select * from {{ ref('fct_poste_annee') }}
     where est_alses
 ),
 
 affectations as (
-    select
-        *,
-        'ALSES' as perimetre
-    from {{ ref('fct_affectation_annee') }}
+    select * from {{ ref('fct_affectation_annee') }}
     where est_alses
 ),
 
 colleges as (
-    select
-        *,
-        'ALSES' as perimetre
-    from {{ ref('fct_poste_college') }}
+    select * from {{ ref('fct_poste_college') }}
     where est_alses
 ),
 
+-- One row per counted unit, with its modality (TOTAL, or PLAN_PAUVRETE for the part
+-- of the posts financed by the plan pauvreté).
+unites as (
+    select
+        annee_scolaire,
+        perimetre,
+        territoire_code,
+        'jeunes_accompagnes' as indicateur,
+        'TOTAL' as modalite,
+        jeune_key as unite
+    from jeunes
+    union all
+    select
+        annee_scolaire,
+        perimetre,
+        territoire_code,
+        'interventions' as indicateur,
+        'TOTAL' as modalite,
+        intervention_id as unite
+    from interventions
+    union all
+    select
+        annee_scolaire,
+        'ALSES' as perimetre,
+        territoire_code,
+        'postes_alses' as indicateur,
+        'TOTAL' as modalite,
+        poste_id as unite
+    from postes
+    union all
+    select
+        annee_scolaire,
+        'ALSES' as perimetre,
+        territoire_code,
+        'postes_alses' as indicateur,
+        'PLAN_PAUVRETE' as modalite,
+        poste_id as unite
+    from postes
+    where est_plan_pauvrete
+    union all
+    select
+        annee_scolaire,
+        'ALSES' as perimetre,
+        territoire_code,
+        'educateurs_alses' as indicateur,
+        'TOTAL' as modalite,
+        educateur_id as unite
+    from affectations
+    union all
+    select
+        annee_scolaire,
+        'ALSES' as perimetre,
+        territoire_code,
+        'educateurs_alses' as indicateur,
+        'PLAN_PAUVRETE' as modalite,
+        educateur_id as unite
+    from affectations
+    where est_plan_pauvrete
+    union all
+    select
+        annee_scolaire,
+        'ALSES' as perimetre,
+        territoire_code,
+        'colleges_couverts' as indicateur,
+        'TOTAL' as modalite,
+        college_uai as unite
+    from colleges
+),
+
 final as (
-    {{ numerateur('jeunes_accompagnes', 'jeunes', "'TOTAL'") }}
-    union all
-    {{ numerateur('interventions', 'interventions', "'TOTAL'") }}
-    union all
-    {{ numerateur('postes_alses', 'postes', "'TOTAL'") }}
-    union all
-    {{ numerateur('postes_alses', 'postes', "'PLAN_PAUVRETE'", 'est_plan_pauvrete') }}
-    union all
-    {{ numerateur('educateurs_alses', 'affectations', "'TOTAL'",
-        unit='count(distinct educateur_id)') }}
-    union all
-    {{ numerateur('educateurs_alses', 'affectations', "'PLAN_PAUVRETE'", 'est_plan_pauvrete',
-        unit='count(distinct educateur_id)') }}
-    union all
-    {{ numerateur('colleges_couverts', 'colleges', "'TOTAL'",
-        unit='count(distinct college_uai)') }}
+    select
+        annee_scolaire,
+        perimetre,
+        case
+            when grouping(territoire_code) = 1 then {{ code_departement() }}
+            else territoire_code
+        end as territoire_code,
+        indicateur,
+        cast(modalite as varchar) as modalite,
+        cast(count(distinct unite) as bigint) as numerateur,
+        cast(null as bigint) as denominateur
+    from unites
+    group by annee_scolaire, perimetre, indicateur, modalite, rollup(territoire_code)
 )
 
 select * from final
