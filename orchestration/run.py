@@ -344,9 +344,9 @@ def summary(warehouse: Path) -> str:
         ).fetchall()
         accompagnes = dict(
             con.execute(
-                "select annee_scolaire, string_agg(perimetre || ' ' || n, ', ' order by perimetre) "
-                "from (select annee_scolaire, perimetre, count(*) as n "
-                "from core.fct_accompagnement group by 1, 2) as a group by 1"
+                "select annee_scolaire, 'ALSES ' "
+                "|| cast(sum(case when est_alses then 1 else 0 end) as varchar) "
+                "|| ', PS ' || cast(count(*) as varchar) from core.fct_accompagnement group by 1"
             ).fetchall()
         )
         statuts = con.execute(

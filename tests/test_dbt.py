@@ -76,14 +76,13 @@ def test_fixture_star(built):
     warehouse = built
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute(
-            "select perimetre, territoire_code, age_1er_janvier, classe_age, classe_code, "
-            "a_mesure, origine_groupe from core.fct_accompagnement order by perimetre, "
-            "territoire_code"
+            "select est_alses, territoire_code, age_1er_janvier, classe_age, classe_code, "
+            "a_mesure, origine_groupe from core.fct_accompagnement order by territoire_code"
         ).fetchall()
+        # one row per jeune and year; the ALSES scope is a flag (PS is every row)
         assert rows == [
-            ("ALSES", "LIL", 12, "10_13", "C4", True, "PARTENAIRES"),
-            ("PS", "DOU", 13, "10_13", None, False, "PROFESSIONNELS_PS"),
-            ("PS", "LIL", 12, "10_13", "C4", True, "PARTENAIRES"),
+            (False, "DOU", 13, "10_13", None, False, "PROFESSIONNELS_PS"),
+            (True, "LIL", 12, "10_13", "C4", True, "PARTENAIRES"),
         ]
         mobilisations = con.execute(
             "select intervention_id, categorie from core.fct_mobilisation order by all"

@@ -29,7 +29,7 @@ final as (
     {% if via %}
         inner join via
             on
-                {% for k in fact_keys if k != 'perimetre' %}facts.{{ k }} = via.{{ k }}
+                {% for k in fact_keys %}facts.{{ k }} = via.{{ k }}
                 {% if not loop.last %}and {% endif %}{% endfor %}
     {% endif %}
     inner join items

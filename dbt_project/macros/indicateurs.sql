@@ -2,7 +2,10 @@
     (models/marts/indicateurs/blocs/): units, then one aggregation with
     `rollup(territoire_code)`. -#}
 
-{# Rows of a fact tagged by scope: every row is PS, rows with `est_alses` also ALSES. #}
+{#- The one scope convention, unfolded here only: every fact keeps its honest grain (one
+    row per accompagnement, intervention, post...) with the flag `est_alses`; the PS
+    scope is every row, the ALSES scope the rows with `est_alses`. The indicator and
+    quality blocks read each fact through this macro, which gives a row per scope. -#}
 {% macro avec_perimetres(relation) -%}
     select
         facts.*,

@@ -1,6 +1,6 @@
-{#- Jeunes accompagnés per school year and scope: at least one intervention dated in
-    the year (PS); by an ALSES post (ALSES). Territory: the structure holding the fiche
-    Usager of the same drop. -#}
+{#- Jeunes accompagnés per school year: at least one intervention dated in the year.
+    est_alses: at least one of them by an ALSES post (the ALSES scope; PS is every
+    row). Territory: the structure holding the fiche Usager of the same drop. -#}
 with interventions as (
     select * from {{ ref('int_interventions_enrichies') }}
 ),
@@ -17,44 +17,27 @@ par_jeune as (
     select
         annee_scolaire,
         jeune_key,
-        max(case when est_alses then 1 else 0 end) = 1 as a_intervention_alses,
+        max(case when est_alses then 1 else 0 end) = 1 as est_alses,
         count(*) as nb_interventions
     from interventions
     group by annee_scolaire, jeune_key
 ),
 
-perimetres as (
-    select
-        annee_scolaire,
-        jeune_key,
-        'PS' as perimetre,
-        nb_interventions
-    from par_jeune
-    union all
-    select
-        annee_scolaire,
-        jeune_key,
-        'ALSES' as perimetre,
-        nb_interventions
-    from par_jeune
-    where a_intervention_alses
-),
-
 final as (
     select
-        perimetres.annee_scolaire,
-        perimetres.jeune_key,
-        perimetres.perimetre,
+        par_jeune.annee_scolaire,
+        par_jeune.jeune_key,
+        par_jeune.est_alses,
         structures.territoire_code,
         usagers.structure_id,
         usagers.age_1er_janvier,
         usagers.anciennete_annees,
-        perimetres.nb_interventions
-    from perimetres
+        par_jeune.nb_interventions
+    from par_jeune
     left join usagers
         on
-            perimetres.annee_scolaire = usagers.annee_scolaire
-            and perimetres.jeune_key = usagers.jeune_key
+            par_jeune.annee_scolaire = usagers.annee_scolaire
+            and par_jeune.jeune_key = usagers.jeune_key
     left join structures
         on
             usagers.annee_scolaire = structures.annee_scolaire

@@ -1,5 +1,6 @@
-{#- One row per jeune accompagné, school year and scope (ALSES, PS), carrying the fiche
-    Usager of that year's drop and the reference situation. -#}
+{#- One row per jeune accompagné and school year, carrying the fiche Usager of that
+    year's drop and the reference situation. est_alses: accompagné by an ALSES post
+    (the ALSES scope; PS is every row, like every fact). -#}
 with accompagnes as (
     select * from {{ ref('int_jeunes_accompagnes_par_annee') }}
 ),
@@ -59,7 +60,7 @@ final as (
     select
         accompagnes.annee_scolaire,
         accompagnes.jeune_key,
-        accompagnes.perimetre,
+        accompagnes.est_alses,
         accompagnes.territoire_code,
         accompagnes.structure_id,
         accompagnes.nb_interventions,

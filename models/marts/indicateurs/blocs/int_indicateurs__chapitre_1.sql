@@ -5,15 +5,15 @@
     `rollup(territoire_code)` gives the territory rows and the département row.
     "Non renseigné" leaves a share: a unit without modality is in neither count. -#}
 with jeunes as (
-    select * from {{ ref('fct_accompagnement') }}
+    {{ avec_perimetres(ref('fct_accompagnement')) }}
 ),
 
 mesures as (
-    select * from {{ ref('fct_accompagnement_mesure') }}
+    {{ avec_perimetres(ref('fct_accompagnement_mesure')) }}
 ),
 
 aides as (
-    select * from {{ ref('fct_accompagnement_aide_financiere') }}
+    {{ avec_perimetres(ref('fct_accompagnement_aide_financiere')) }}
 ),
 
 -- One row per counted unit of a numerator, with its modality.

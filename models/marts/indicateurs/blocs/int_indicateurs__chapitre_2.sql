@@ -4,11 +4,11 @@
     `rollup(territoire_code)` gives the territory rows and the département row.
     "Non renseigné" leaves a share: a unit without modality is in neither count. -#}
 with jeunes as (
-    select * from {{ ref('fct_accompagnement') }}
+    {{ avec_perimetres(ref('fct_accompagnement')) }}
 ),
 
 ressources as (
-    select * from {{ ref('fct_accompagnement_ressource') }}
+    {{ avec_perimetres(ref('fct_accompagnement_ressource')) }}
 ),
 
 -- One row per counted unit of a numerator, with its modality.

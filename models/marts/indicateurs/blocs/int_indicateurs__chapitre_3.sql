@@ -6,7 +6,7 @@
     `rollup(territoire_code)` gives the territory rows and the département row.
     "Non renseigné" leaves a share: a unit without modality is in neither count. -#}
 with jeunes as (
-    select * from {{ ref('fct_accompagnement') }}
+    {{ avec_perimetres(ref('fct_accompagnement')) }}
 ),
 
 interventions as (

@@ -5,7 +5,7 @@
     educator who moved territory during the year counts in each territory and once in
     the département. Posts, educators and collèges are ALSES only. -#}
 with jeunes as (
-    select * from {{ ref('fct_accompagnement') }}
+    {{ avec_perimetres(ref('fct_accompagnement')) }}
 ),
 
 interventions as (

@@ -6,7 +6,7 @@
     filled (observations), then one aggregation: `rollup(territoire_code, structure_id)`
     gives the structure rows, the territory rows and the département row in one pass. -#}
 with jeunes as (
-    select * from {{ ref('fct_accompagnement') }}
+    {{ avec_perimetres(ref('fct_accompagnement')) }}
 ),
 
 interventions as (
