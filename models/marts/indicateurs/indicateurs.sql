@@ -41,11 +41,7 @@ territoires as (
 comptes as (
     select * from {{ ref('int_indicateurs__volumes') }}
     union all
-    select * from {{ ref('int_indicateurs__chapitre_1') }}
-    union all
-    select * from {{ ref('int_indicateurs__chapitre_2') }}
-    union all
-    select * from {{ ref('int_indicateurs__chapitre_3') }}
+    select * from {{ ref('int_indicateurs__parts') }}
     union all
     select * from {{ ref('int_indicateurs__qualite') }}
 ),

@@ -1,12 +1,29 @@
-{#- Chapter 3, the follow-ups: origin and demand (jeunes), interventions, mobilisations
-    and partner mobilisations.
-    Each counted unit is one row: a jeune, an intervention, an objective of an
-    intervention, a mobilisation... First the numerator units (with their modality),
-    then the denominator units, as plain selects; then one aggregation for each, where
+{#- The shares of chapters 1 (the jeunes), 2 (the families) and 3 (the follow-ups):
+    numerators (by modality) and denominators (modality `*`), by scope, territory and
+    département.
+    Each counted unit is one row: a jeune, a measure, an intervention, an objective of
+    an intervention, a mobilisation... First the numerator units (with their modality),
+    then the units of the shares that have their own denominator, as plain selects;
+    then the rule, written once: "non renseigné" leaves a share, a unit without
+    modality is in neither count (every other share's denominator is its numerator's
+    units that have a modality); then one aggregation for each count, where
     `rollup(territoire_code)` gives the territory rows and the département row.
-    "Non renseigné" leaves a share: a unit without modality is in neither count. -#}
+    Every fact is read through avec_perimetres: a row per scope (PS: every row; ALSES:
+    the rows with est_alses). -#}
 with jeunes as (
     {{ avec_perimetres(ref('fct_accompagnement')) }}
+),
+
+mesures as (
+    {{ avec_perimetres(ref('fct_accompagnement_mesure')) }}
+),
+
+aides as (
+    {{ avec_perimetres(ref('fct_accompagnement_aide_financiere')) }}
+),
+
+ressources as (
+    {{ avec_perimetres(ref('fct_accompagnement_ressource')) }}
 ),
 
 interventions as (
@@ -50,8 +67,136 @@ origines as (
     from jeunes
 ),
 
--- One row per counted unit of a numerator, with its modality.
+-- One row per counted unit of a numerator, with its modality (empty: non renseigné).
 unites_numerateur as (
+    -- chapter 1, the jeunes
+    select
+        annee_scolaire,
+        perimetre,
+        territoire_code,
+        'sexe' as indicateur,
+        sexe_code as modalite
+    from jeunes
+    union all
+    select
+        annee_scolaire,
+        perimetre,
+        territoire_code,
+        'age' as indicateur,
+        age_modalite as modalite
+    from jeunes
+    union all
+    select
+        annee_scolaire,
+        perimetre,
+        territoire_code,
+        'classe_age' as indicateur,
+        classe_age as modalite
+    from jeunes
+    union all
+    select
+        annee_scolaire,
+        perimetre,
+        territoire_code,
+        'classe' as indicateur,
+        classe_code as modalite
+    from jeunes
+    union all
+    select
+        annee_scolaire,
+        perimetre,
+        territoire_code,
+        'anciennete' as indicateur,
+        anciennete_modalite as modalite
+    from jeunes
+    union all
+    select
+        annee_scolaire,
+        perimetre,
+        territoire_code,
+        'hebergement' as indicateur,
+        hebergement_code as modalite
+    from jeunes
+    union all
+    select
+        annee_scolaire,
+        perimetre,
+        territoire_code,
+        'mesure_connue' as indicateur,
+        'OUI' as modalite
+    from jeunes
+    where a_mesure
+    union all
+    -- a group counts a jeune once, however many of its measures he has
+    select
+        annee_scolaire,
+        perimetre,
+        territoire_code,
+        'mesure_groupe' as indicateur,
+        mesure_groupe as modalite
+    from (
+        select distinct
+            annee_scolaire,
+            perimetre,
+            territoire_code,
+            mesure_groupe,
+            jeune_key
+        from mesures
+    ) as groupes
+    union all
+    select
+        annee_scolaire,
+        perimetre,
+        territoire_code,
+        'mesure' as indicateur,
+        mesure_code as modalite
+    from mesures
+    union all
+    select
+        annee_scolaire,
+        perimetre,
+        territoire_code,
+        'aide_financiere_connue' as indicateur,
+        'OUI' as modalite
+    from jeunes
+    where a_aide_financiere
+    union all
+    select
+        annee_scolaire,
+        perimetre,
+        territoire_code,
+        'aide_financiere' as indicateur,
+        aide_financiere_code as modalite
+    from aides
+    union all
+    -- chapter 2, the families
+    select
+        annee_scolaire,
+        perimetre,
+        territoire_code,
+        'configuration_familiale' as indicateur,
+        configuration_familiale_code as modalite
+    from jeunes
+    union all
+    select
+        annee_scolaire,
+        perimetre,
+        territoire_code,
+        'ressource' as indicateur,
+        ressource_code as modalite
+    from ressources
+    union all
+    select
+        annee_scolaire,
+        perimetre,
+        territoire_code,
+        'ressources_sans_salaire' as indicateur,
+        'OUI' as modalite
+    from jeunes
+    where a_ressource and not a_salaire
+    union all
+    -- chapter 3, the follow-ups: origin and demand (jeunes), interventions,
+    -- mobilisations and partner mobilisations
     select
         annee_scolaire,
         perimetre,
@@ -223,9 +368,65 @@ unites_numerateur as (
     where type_partenaire_groupe = 'SOCIAL_PJJ_SOIN'
 ),
 
--- The shares whose denominator is not their numerator's units: interventions with at
--- least one objective, one family member, one family objective.
+-- The shares whose denominator is not their numerator's units: every jeune (is a
+-- measure, an aid known?); the jeunes with at least one measure, one aid, one family
+-- resource; the interventions with at least one objective, one family member, one
+-- family objective.
 unites_denominateur_propre as (
+    select
+        annee_scolaire,
+        perimetre,
+        territoire_code,
+        'mesure_connue' as indicateur
+    from jeunes
+    union all
+    select
+        annee_scolaire,
+        perimetre,
+        territoire_code,
+        'aide_financiere_connue' as indicateur
+    from jeunes
+    union all
+    select
+        annee_scolaire,
+        perimetre,
+        territoire_code,
+        'mesure_groupe' as indicateur
+    from jeunes
+    where a_mesure
+    union all
+    select
+        annee_scolaire,
+        perimetre,
+        territoire_code,
+        'mesure' as indicateur
+    from jeunes
+    where a_mesure
+    union all
+    select
+        annee_scolaire,
+        perimetre,
+        territoire_code,
+        'aide_financiere' as indicateur
+    from jeunes
+    where a_aide_financiere
+    union all
+    select
+        annee_scolaire,
+        perimetre,
+        territoire_code,
+        'ressource' as indicateur
+    from jeunes
+    where a_ressource
+    union all
+    select
+        annee_scolaire,
+        perimetre,
+        territoire_code,
+        'ressources_sans_salaire' as indicateur
+    from jeunes
+    where a_ressource
+    union all
     select
         annee_scolaire,
         perimetre,
