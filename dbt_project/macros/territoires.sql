@@ -4,3 +4,13 @@
     reconciliation marts) calls this macro; tests/test_territoires.py checks that it
     agrees with the seed and that no model writes a territory code itself. -#}
 {% macro code_departement() %}'NORD'{% endmacro %}
+
+{#- The territory of a row of an aggregation `group by …, rollup(territoire_code)`: the
+    territory, or the département's code on the row where the territory is grouped away
+    (the département, counted again over every territory). -#}
+{% macro territoire_ou_departement() -%}
+    case
+        when grouping(territoire_code) = 1 then {{ code_departement() }}
+        else territoire_code
+    end
+{%- endmacro %}

@@ -489,10 +489,7 @@ numerateurs as (
     select
         annee_scolaire,
         perimetre,
-        case
-            when grouping(territoire_code) = 1 then {{ code_departement() }}
-            else territoire_code
-        end as territoire_code,
+        {{ territoire_ou_departement() }} as territoire_code,
         indicateur,
         cast(modalite as varchar) as modalite,
         cast(count(*) as bigint) as numerateur,
@@ -506,10 +503,7 @@ denominateurs as (
     select
         annee_scolaire,
         perimetre,
-        case
-            when grouping(territoire_code) = 1 then {{ code_departement() }}
-            else territoire_code
-        end as territoire_code,
+        {{ territoire_ou_departement() }} as territoire_code,
         indicateur,
         '*' as modalite,
         cast(null as bigint) as numerateur,

@@ -100,10 +100,7 @@ final as (
     select
         annee_scolaire,
         perimetre,
-        case
-            when grouping(territoire_code) = 1 then {{ code_departement() }}
-            else territoire_code
-        end as territoire_code,
+        {{ territoire_ou_departement() }} as territoire_code,
         indicateur,
         cast(modalite as varchar) as modalite,
         cast(count(distinct unite) as bigint) as numerateur,

@@ -34,10 +34,7 @@ final as (
     select
         annee_scolaire,
         perimetre,
-        case
-            when grouping(territoire_code) = 1 then {{ code_departement() }}
-            else territoire_code
-        end as territoire_code,
+        {{ territoire_ou_departement() }} as territoire_code,
         structure_id,
         'taux_renseignement' as mesure,
         objet,
