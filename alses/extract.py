@@ -23,11 +23,13 @@ import duckdb
 from alses.contract import (
     AGE_MAX,
     AGE_MIN,
+    BIRTH_DATE,
     TABLES,
     TABLES_BY_NAME,
     WORKBOOK_NAME,
     Column,
     Table,
+    derived_columns,
     parse_school_year,
     school_year_bounds,
 )
@@ -384,12 +386,8 @@ def _field_checks(table: Table, annee: str) -> list[tuple[Column, str, str]]:
             bad = f"not ({_valid_single(col, v, annee)})"
             motif = _invalid_reason(col)
         out.append((col, bad, motif))
-        if col.name == "date_naissance":
-            age = (
-                f"({end_year} - year(bdc_date({v})) - "
-                f"case when month(bdc_date({v})) = 1 and day(bdc_date({v})) = 1 "
-                "then 0 else 1 end)"
-            )
+        if col.name == BIRTH_DATE:
+            age = _age(v, annee)
             out.append(
                 (
                     col,
@@ -398,6 +396,46 @@ def _field_checks(table: Table, annee: str) -> list[tuple[Column, str, str]]:
                 )
             )
     return out
+
+
+def _age(v: str, annee: str) -> str:
+    """Age on 1 January of the school year `annee`, in whole years, of the date `v`."""
+    end_year = parse_school_year(annee)[1]
+    return (
+        f"({end_year} - year(bdc_date({v})) - "
+        f"case when month(bdc_date({v})) = 1 and day(bdc_date({v})) = 1 then 0 else 1 end)"
+    )
+
+
+def _code(col: Column, v: str) -> str:
+    """The nomenclature code of the label `v` (null when empty or unknown)."""
+    field = col.nomenclature if col.kind == "code" else "yesno"
+    return (
+        f"(select min(n.code) from nomenclature n where n.field = {_lit(field)} "
+        f"and n.norm = bdc_norm({v}))"
+    )
+
+
+def _derive(con: duckdb.DuckDBPyConnection, table: Table, annee: str) -> None:
+    """Write the validated values beside the raw ones (alses.contract.derived_columns),
+    from the values kept: the one reading of each rule that staging reuses. The codes of
+    multi-valued fields are written by `_clean_multi`."""
+    t = table.name
+    exprs = []
+    for name, sql_type, col in derived_columns(table):
+        v = _q(col.name)
+        if name.endswith("__date"):
+            expr = f"bdc_date({v})"
+        elif name.endswith("__age"):
+            expr = _age(v, annee)
+        elif col.multi:
+            expr = "null"
+        else:
+            expr = _code(col, v)
+        exprs.append(f"cast({expr} as {sql_type}) as {_q(name)}")
+    if exprs:
+        derived = ", ".join(exprs)
+        con.execute(f"create or replace temp table ok_{t} as select *, {derived} from ok_{t}")
 
 
 QCOLS = "annee_scolaire, load_id, table_bdc, fichier, ligne, colonne, valeur, motif, traitement"
@@ -416,6 +454,7 @@ def _load_table(
             f"create or replace temp table ok_{t} as select {meta}, _ligne as ligne, {cols} "
             f"from src_{t}"
         )
+        _derive(con, table, annee)
         return TableLoad(t, reading.source, 0, 0, 0, 0)
     checks = _row_checks(table, annee)
     con.execute(
@@ -465,6 +504,7 @@ def _load_table(
             for c, b in bad_by_column.items()
         )
         con.execute(f"update ok_{t} set {sets}")
+    _derive(con, table, annee)
     multi = [col for col in table.columns if col.multi]
     if multi:
         counts = con.execute(
@@ -517,13 +557,26 @@ def _clean_multi(
         f"{_lit(VALUE_EMPTIED)}, i.ligne from items i join ok_{t} o on o.ligne = i.ligne "
         f"where {bad}"
     ).fetchone()[0]
-    con.execute(
-        f"update ok_{t} set {v} = c.cleaned from ("
-        f"  select ligne, string_agg(item, '|' order by pos) as cleaned from ("
-        f"    select *, row_number() over (partition by ligne, {norm} order by pos) as rn "
-        f"    from items where not ({bad})) where rn = 1 group by ligne"
-        f") c where ok_{t}.ligne = c.ligne"
+    kept = (
+        f"select *, row_number() over (partition by ligne, {norm} order by pos) as rn "
+        f"from items where not ({bad})"
     )
+    if col.kind == "ref":
+        con.execute(
+            f"update ok_{t} set {v} = c.cleaned from ("
+            f"  select ligne, string_agg(item, '|' order by pos) as cleaned from ({kept}) "
+            f"  where rn = 1 group by ligne"
+            f") c where ok_{t}.ligne = c.ligne"
+        )
+    else:  # the kept items, and their codes beside them (`<col>__codes`)
+        codes = _q(f"{col.name}__codes")
+        con.execute(
+            f"update ok_{t} set {v} = c.cleaned, {codes} = c.codes from ("
+            f"  select ligne, string_agg(item, '|' order by pos) as cleaned, "
+            f"  string_agg({_code(col, 'item')}, '|' order by pos) as codes from ({kept}) "
+            f"  where rn = 1 group by ligne"
+            f") c where ok_{t}.ligne = c.ligne"
+        )
     con.execute(
         f"update ok_{t} set {v} = null where {v} is not null "
         "and ligne not in (select ligne from items where not (" + bad + "))"
@@ -545,6 +598,11 @@ def _ensure_raw(con: duckdb.DuckDBPyConnection) -> None:
             f"create table if not exists raw.{table.name} (annee_scolaire varchar, "
             f"load_id varchar, fichier_source varchar, ligne integer, {cols})"
         )
+        # The validated values beside the raw ones (also on warehouses built before).
+        for name, sql_type, _ in derived_columns(table):
+            con.execute(
+                f"alter table raw.{table.name} add column if not exists {_q(name)} {sql_type}"
+            )
 
 
 def _keys(con: duckdb.DuckDBPyConnection, secret: str) -> None:
