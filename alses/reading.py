@@ -37,7 +37,6 @@ import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 from typing import BinaryIO
 
@@ -86,6 +85,9 @@ class FileReading:
     table: str
     source: str  # file name as the user sees it (`usagers.csv`, `bdc_export.xlsx[usagers]`)
     normalized: Path | None  # None: the (optional) file is absent
+    #: The SQL reading the file as the careful reader's output would (fast path only):
+    #: then `normalized` is the file itself.
+    select: str | None = None
     encoding: str = "utf-8"
     rows: int = 0  # records read (header and blank lines excluded)
     unreadable: int = 0  # records holding an unreadable cell (workbook formulas)
@@ -464,14 +466,20 @@ _BLANK_LINE = re.compile(rb"(?m)^(?:[; \t]|\xc2\xa0)*$")
 def _simple_utf8(fh: BinaryIO) -> tuple[bytes, int] | None:
     """(first line, number of lines) of a file the fast path can read, else None.
 
-    Simple: valid UTF-8, no quote, no carriage return, no NUL, no blank line, no line over
-    `MAX_LINE_BYTES`, header on line 1, as many separators on every line as on the
-    header's. Scanned by chunks at C speed, never whole.
+    Simple: valid UTF-8, no quote, no carriage return, no NUL, no blank line, header on
+    line 1. Scanned by chunks, never whole, with no Python pass per line (byte searches,
+    the incremental decoder and one regular expression, all in C). The rest of the rules
+    (as many fields on every line as on the header's, no line over `MAX_LINE_BYTES`) is
+    left to DuckDB's strict reading, and any row count but the lines' sends the file to
+    the careful reader (`_read_fast`).
     """
     fh.seek(0)
+    first = fh.readline(MAX_LINE_BYTES + 1)
+    if not first.endswith(b"\n") or len(first) > MAX_LINE_BYTES:
+        return None  # a header alone, or a header line too long: the careful reader says it
+    fh.seek(0)
     decoder = codecs.getincrementaldecoder("utf-8")()
-    carry, first, lines, total = b"", None, 0, 0
-    separators: set[int] = set()
+    lines, total, last = 0, 0, b""
     while chunk := fh.read(CHUNK):
         total += len(chunk)
         if total > MAX_FILE_BYTES or b'"' in chunk or b"\r" in chunk or b"\x00" in chunk:
@@ -480,42 +488,38 @@ def _simple_utf8(fh: BinaryIO) -> tuple[bytes, int] | None:
             decoder.decode(chunk)
         except UnicodeDecodeError:
             return None
-        data = carry + chunk
-        parts = data.split(b"\n")
-        carry = parts.pop()
-        if len(carry) > MAX_LINE_BYTES or (parts and max(map(len, parts)) > MAX_LINE_BYTES):
+        # A line cut by the chunk boundary is searched whole: from the previous chunk's
+        # last line break on.
+        data = last + chunk
+        cut = data.rfind(b"\n") + 1
+        if cut and _BLANK_LINE.search(data, 0, cut - 1):
             return None
-        if parts and _BLANK_LINE.search(data, 0, len(data) - len(carry) - 1):
+        last = data[cut:]
+        if len(last) > MAX_LINE_BYTES:
             return None
-        if first is None and parts:
-            first = parts[0]
-        separators.update(map(bytes.count, parts, repeat(b";")))
-        if len(separators) > 1:
-            return None
-        lines += len(parts)
+        lines += chunk.count(b"\n")
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return None
-    if carry:
-        if _BLANK_LINE.fullmatch(carry):
+    if last:
+        if _BLANK_LINE.fullmatch(last):
             return None
-        first = carry if first is None else first
-        separators.add(carry.count(b";"))
         lines += 1
-    if len(separators) > 1:
+    if lines < 2:
         return None
-    if first is None or lines < 2:
-        return None
-    return first, lines
+    return first[:-1], lines
 
 
 def _read_fast(
-    fh: BinaryIO, path: Path, encoding: str, table: Table, source: str, out: Path
+    fh: BinaryIO, path: Path, encoding: str, table: Table, source: str
 ) -> FileReading | None:
-    """A simple file (see `_simple_utf8`) is parsed and rewritten by DuckDB: no Python pass
-    per row; its records are its lines, so line numbers stay exact. None: not simple (or
-    DuckDB found a row of another width), the careful reader reads it."""
+    """A simple file (see `_simple_utf8`) is read by DuckDB, with no Python pass per row
+    and no copy: the reading carries the SQL that reads it (`FileReading.select`, run by
+    the extraction); its records are its lines, so line numbers stay exact. The file is
+    first counted by DuckDB under the same strict rules: None (not simple, a row of
+    another width, a line too long, any count but the lines'), the careful reader reads
+    it."""
     if encoding not in ("utf-8", "utf-8-sig"):
         return None
     simple = _simple_utf8(fh)
@@ -528,42 +532,51 @@ def _read_fast(
     names = [header_name(h) for h in first.fields]
     if not (set(table.column_names) | set(table.personal)) & set(names) or not names[-1]:
         return None  # no header, trailing separators: the careful reader says it
-    reading = FileReading(table.name, source, out, encoding, lines=lines)
+    reading = FileReading(table.name, source, path, encoding, lines=lines)
     layout = _layout(first, names, table, reading)
     import duckdb
 
+    from alses.sql import identifier, literal
+
     chars = "' \t' || chr(160)"
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(layout.width)) + "}"
-    values = ", ".join(
-        f"nullif(trim(c{i}, {chars}), '') as \"{name}\""
-        if i is not None
-        else f'null::varchar as "{name}"'
-        for i, name in zip(layout.kept, table.column_names, strict=True)
+    scan = (
+        f"read_csv({literal(path)}, delim=';', quote='', escape='', header=false, skip=1, "
+        f"auto_detect=false, columns={columns}, strict_mode=true, null_padding=false, "
+        f"parallel=false, max_line_size={MAX_LINE_BYTES + 1})"
     )
-    literal = "'" + str(path).replace("'", "''") + "'"
-    target = "'" + str(out).replace("'", "''") + "'"
+    # Every line whole (byte 1 is no BDC character: a file holding it goes the careful
+    # way), its separators counted: DuckDB's strict mode lets some extra fields through.
+    lines_scan = (
+        f"read_csv({literal(path)}, delim=chr(1), quote='', escape='', header=false, "
+        "skip=1, auto_detect=false, columns={'l': 'VARCHAR'}, strict_mode=true, "
+        f"null_padding=false, parallel=false, max_line_size={MAX_LINE_BYTES + 1})"
+    )
     try:
         with duckdb.connect() as con:
-            con.execute("set threads = 1")  # one scan in file order: row n is line n + 1
-            con.execute(
-                f"create temp table lu as select (row_number() over ()) + 1 as _ligne, "
-                f"{values} from read_csv({literal}, delim=';', quote='', escape='', "
-                f"header=false, skip=1, auto_detect=false, columns={columns}, "
-                f"strict_mode=true, null_padding=false, parallel=false, "
-                f"max_line_size={2 * MAX_LINE_BYTES})"
-            )
-            rows = con.execute("select count(*) from lu").fetchone()[0]
-            if rows != lines - 1:
-                return None
-            cols = ", ".join(f'"{c}"' for c in table.column_names)
-            con.execute(
-                f"copy (select _ligne, _ligne as _ligne_fin, null::varchar as _motif, "
-                f"null::varchar as _detail, null::varchar as _illisibles, {cols} from lu "
-                f"order by _ligne) to {target} (format csv, header true, delimiter ';', "
-                "quote '\"')"
-            )
+            rows, ragged = con.execute(
+                f"select count(*), count(*) filter (where coalesce(length(l), 0) - "
+                f"coalesce(length(replace(l, ';', '')), 0) <> {layout.header_width - 1}) "
+                f"from {lines_scan}"
+            ).fetchone()
     except duckdb.Error:
         return None  # never re-raised: DuckDB's message quotes the line it failed on
+    if rows != lines - 1 or ragged:
+        return None
+    values = ", ".join(
+        f"nullif(trim(c{i}, {chars}), '') as {identifier(name)}"
+        if i is not None
+        else f"null::varchar as {identifier(name)}"
+        for i, name in zip(layout.kept, table.column_names, strict=True)
+    )
+    # One scan in file order (parallel=false, and the caller runs it on one thread): row
+    # n is line n + 1.
+    reading.select = (
+        "select (row_number() over ())::integer + 1 as _ligne, "
+        "(row_number() over ())::integer + 1 as _ligne_fin, null::varchar as _motif, "
+        "null::varchar as _detail, null::varchar as _illisibles, "
+        f"{values} from {scan}"
+    )
     reading.rows = rows
     return reading
 
@@ -574,7 +587,7 @@ def read_csv_file(
     source = source or path.name
     with open_regular(path, source) as fh:
         encoding = detect_encoding(fh, source)
-        if fast and (reading := _read_fast(fh, path, encoding, table, source, out)):
+        if fast and (reading := _read_fast(fh, path, encoding, table, source)):
             return reading
         fh.seek(0)
         count = [0]
