@@ -498,17 +498,16 @@ def _load_table(
             f"  select _ligne, _ligne_fin, unnest(string_split(_illisibles, ',')) as colonne "
             f"  from chk_{t} where _raison is null and _illisibles is not null)"
         ).fetchone()[0]
-    con.execute(
-        f"create or replace temp table ok_{t} as select {meta}, _ligne as ligne, {cols} "
-        f"from chk_{t} where _raison is null"
-    )
-    # Optional values: every rejection in one statement, every emptying in another.
+    # Optional values: every rejection in one statement, every emptying in the copy of the
+    # rows kept (an emptied value has no date, code or age either).
     field_checks = _field_checks(table, annee)
+    kept = cols
     if field_checks:
         union = " union all ".join(
-            f"select annee_scolaire, load_id, {_lit(t)}, fichier_source, ligne, "
-            f"{_lit(col.name)}, {_q(col.name)}, {_lit(motif)}, {_lit(VALUE_EMPTIED)}, ligne "
-            f"from ok_{t} where {_q(col.name)} is not null and {bad}"
+            f"select {_lit(annee)}, {_lit(load_id)}, {_lit(t)}, {_lit(reading.source)}, "
+            f"_ligne, {_lit(col.name)}, {_q(col.name)}, {_lit(motif)}, {_lit(VALUE_EMPTIED)}, "
+            f"_ligne from chk_{t} where _raison is null and {_q(col.name)} is not null "
+            f"and {bad}"
             for col, bad, motif in field_checks
         )
         emptied += con.execute(f"insert into q_{load_id} ({QCOLS}, ligne_fin) {union}").fetchone()[
@@ -517,14 +516,26 @@ def _load_table(
         bad_by_column: dict[str, list[str]] = {}
         for col, bad, _ in field_checks:
             bad_by_column.setdefault(col.name, []).append(f"({bad})")
-        # an emptied value has no date, code or age either
-        sets = ", ".join(
-            f"{_q(x)} = case when {_q(c)} is not null and ({' or '.join(b)}) then null "
-            f"else {_q(x)} end"
+        emptying = {
+            x: f"case when {_q(c)} is not null and ({' or '.join(b)}) then null else {_q(x)} end"
             for c, b in bad_by_column.items()
             for x in [c] + [name for name, _, col in derived if col.name == c]
+        }
+        kept = ", ".join(
+            f"{emptying[c]} as {_q(c)}" if c in emptying else _q(c) for c in table.column_names
         )
-        con.execute(f"update ok_{t} set {sets}")
+        kept += "".join(
+            f", null::varchar as {_q(name)}"
+            if col.multi
+            else f", {emptying[name]} as {_q(name)}"
+            if name in emptying
+            else f", {_q(name)}"
+            for name, _, col in derived
+        )
+    con.execute(
+        f"create or replace temp table ok_{t} as select {meta}, _ligne as ligne, {kept} "
+        f"from chk_{t} where _raison is null"
+    )
     multi = [col for col in table.columns if col.multi]
     if multi:
         counts = con.execute(

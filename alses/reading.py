@@ -460,18 +460,13 @@ def _data_header(table: Table) -> list[str]:
     return ["_ligne", "_ligne_fin", "_motif", "_detail", "_illisibles", *table.column_names]
 
 
-_BLANK_LINE = re.compile(rb"(?m)^(?:[; \t]|\xc2\xa0)*$")
-
-
 def _simple_utf8(fh: BinaryIO) -> tuple[bytes, int] | None:
-    """(first line, number of lines) of a file the fast path can read, else None.
+    """(first line, number of lines) of a file the fast path may read, else None.
 
-    Simple: valid UTF-8, no quote, no carriage return, no NUL, no blank line, header on
-    line 1. Scanned by chunks, never whole, with no Python pass per line (byte searches,
-    the incremental decoder and one regular expression, all in C). The rest of the rules
-    (as many fields on every line as on the header's, no line over `MAX_LINE_BYTES`) is
-    left to DuckDB's strict reading, and any row count but the lines' sends the file to
-    the careful reader (`_read_fast`).
+    Simple: valid UTF-8, no quote, no carriage return, no NUL, header on line 1. Scanned
+    by chunks, never whole, with no Python pass per line (byte searches and the
+    incremental decoder, in C). The rules on each line (no blank line, as many fields as
+    the header's, no line over `MAX_LINE_BYTES`) are checked by DuckDB (`_read_fast`).
     """
     fh.seek(0)
     first = fh.readline(MAX_LINE_BYTES + 1)
@@ -479,7 +474,7 @@ def _simple_utf8(fh: BinaryIO) -> tuple[bytes, int] | None:
         return None  # a header alone, or a header line too long: the careful reader says it
     fh.seek(0)
     decoder = codecs.getincrementaldecoder("utf-8")()
-    lines, total, last = 0, 0, b""
+    lines, total, ends_with_newline = 0, 0, True
     while chunk := fh.read(CHUNK):
         total += len(chunk)
         if total > MAX_FILE_BYTES or b'"' in chunk or b"\r" in chunk or b"\x00" in chunk:
@@ -488,24 +483,13 @@ def _simple_utf8(fh: BinaryIO) -> tuple[bytes, int] | None:
             decoder.decode(chunk)
         except UnicodeDecodeError:
             return None
-        # A line cut by the chunk boundary is searched whole: from the previous chunk's
-        # last line break on.
-        data = last + chunk
-        cut = data.rfind(b"\n") + 1
-        if cut and _BLANK_LINE.search(data, 0, cut - 1):
-            return None
-        last = data[cut:]
-        if len(last) > MAX_LINE_BYTES:
-            return None
         lines += chunk.count(b"\n")
+        ends_with_newline = chunk.endswith(b"\n")
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return None
-    if last:
-        if _BLANK_LINE.fullmatch(last):
-            return None
-        lines += 1
+    lines += 0 if ends_with_newline else 1
     if lines < 2:
         return None
     return first[:-1], lines
@@ -546,22 +530,25 @@ def _read_fast(
         f"parallel=false, max_line_size={MAX_LINE_BYTES + 1})"
     )
     # Every line whole (byte 1 is no BDC character: a file holding it goes the careful
-    # way), its separators counted: DuckDB's strict mode lets some extra fields through.
+    # way): its separators counted (DuckDB's strict mode lets some extra fields through),
+    # a blank line (nothing but separators and spaces) found.
     lines_scan = (
         f"read_csv({literal(path)}, delim=chr(1), quote='', escape='', header=false, "
         "skip=1, auto_detect=false, columns={'l': 'VARCHAR'}, strict_mode=true, "
-        f"null_padding=false, parallel=false, max_line_size={MAX_LINE_BYTES + 1})"
+        f"null_padding=false, max_line_size={MAX_LINE_BYTES + 1})"
     )
     try:
         with duckdb.connect() as con:
-            rows, ragged = con.execute(
+            rows, ragged, blank = con.execute(
                 f"select count(*), count(*) filter (where coalesce(length(l), 0) - "
-                f"coalesce(length(replace(l, ';', '')), 0) <> {layout.header_width - 1}) "
+                f"coalesce(length(replace(l, ';', '')), 0) <> {layout.header_width - 1}), "
+                "count(*) filter (where regexp_full_match(coalesce(l, ''), "
+                "'[; \t\xa0]*')) "
                 f"from {lines_scan}"
             ).fetchone()
     except duckdb.Error:
         return None  # never re-raised: DuckDB's message quotes the line it failed on
-    if rows != lines - 1 or ragged:
+    if rows != lines - 1 or ragged or blank:
         return None
     values = ", ".join(
         f"nullif(trim(c{i}, {chars}), '') as {identifier(name)}"
@@ -572,10 +559,9 @@ def _read_fast(
     # One scan in file order (parallel=false, and the caller runs it on one thread): row
     # n is line n + 1.
     reading.select = (
-        "select (row_number() over ())::integer + 1 as _ligne, "
-        "(row_number() over ())::integer + 1 as _ligne_fin, null::varchar as _motif, "
-        "null::varchar as _detail, null::varchar as _illisibles, "
-        f"{values} from {scan}"
+        "select _ligne, _ligne as _ligne_fin, null::varchar as _motif, "
+        "null::varchar as _detail, null::varchar as _illisibles, * exclude (_ligne) from ("
+        f"select (row_number() over ())::integer + 1 as _ligne, {values} from {scan})"
     )
     reading.rows = rows
     return reading
