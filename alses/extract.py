@@ -776,9 +776,7 @@ def _load(
         _ensure_raw(con)
         for table in TABLES:
             con.execute(f"delete from raw.{table.name} where annee_scolaire = ?", [annee])
-            con.execute(
-                f"insert into raw.{table.name} by name select * from ok_{table.name} order by ligne"
-            )
+            con.execute(f"insert into raw.{table.name} by name select * from ok_{table.name}")
         con.execute("delete from raw.quarantaine where annee_scolaire = ?", [annee])
         con.execute(
             f"insert into raw.quarantaine by name select * from q_{load_id} "
