@@ -1,10 +1,11 @@
 """Reading a BDC file as a whole: file kind, encoding, separator, header, line numbers.
 
-A simple file (valid UTF-8, no quote, no carriage return, no blank line, the same number
-of separators on every line: checked by a chunked scan at C speed) is parsed and
-rewritten by DuckDB, with no Python pass per row (`_read_fast`). Any other file, or any
-sheet of the workbook, is read by the careful reader below, which writes the very same
-output (a property test compares them byte for byte).
+A simple file (valid UTF-8, or Windows-1252 without a byte from 0x80 to 0x9F; no quote,
+no carriage return, no blank line, the same number of separators on every line: checked
+by a chunked byte scan and one DuckDB scan) is read by DuckDB in the extraction's own
+query, with no Python pass per row and no copy (`_read_fast`, `FileReading.select`). Any
+other file, or any sheet of the workbook, is read by the careful reader below, whose
+output the extraction reads to the very same rows (property tests compare them).
 
 The careful reader reads each file once, physical line by physical line, with every
 read bounded (`MAX_LINE_BYTES` a line, `MAX_FILE_BYTES` a
@@ -460,10 +461,16 @@ def _data_header(table: Table) -> list[str]:
     return ["_ligne", "_ligne_fin", "_motif", "_detail", "_illisibles", *table.column_names]
 
 
-def _simple_utf8(fh: BinaryIO) -> tuple[bytes, int] | None:
+#: Bytes where Windows-1252 and Latin-1 differ (or Windows-1252 has no character).
+_CP1252_ONLY = re.compile(rb"[\x80-\x9f]")
+
+
+def _simple(fh: BinaryIO, encoding: str) -> tuple[bytes, int] | None:
     """(first line, number of lines) of a file the fast path may read, else None.
 
-    Simple: valid UTF-8, no quote, no carriage return, no NUL, header on line 1. Scanned
+    Simple: valid UTF-8 — or Windows-1252 without any byte from 0x80 to 0x9F, hence
+    Latin-1, which DuckDB reads itself —, no quote, no carriage return, no NUL, header on
+    line 1. Scanned
     by chunks, never whole, with no Python pass per line (byte searches and the
     incremental decoder, in C). The rules on each line (no blank line, as many fields as
     the header's, no line over `MAX_LINE_BYTES`) are checked by DuckDB (`_read_fast`).
@@ -479,10 +486,14 @@ def _simple_utf8(fh: BinaryIO) -> tuple[bytes, int] | None:
         total += len(chunk)
         if total > MAX_FILE_BYTES or b'"' in chunk or b"\r" in chunk or b"\x00" in chunk:
             return None
-        try:
-            decoder.decode(chunk)
-        except UnicodeDecodeError:
-            return None
+        if encoding == "cp1252":
+            if _CP1252_ONLY.search(chunk):
+                return None
+        else:
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                return None
         lines += chunk.count(b"\n")
         ends_with_newline = chunk.endswith(b"\n")
     try:
@@ -498,25 +509,24 @@ def _simple_utf8(fh: BinaryIO) -> tuple[bytes, int] | None:
 def _read_fast(
     fh: BinaryIO, path: Path, encoding: str, table: Table, source: str
 ) -> FileReading | None:
-    """A simple file (see `_simple_utf8`) is read by DuckDB, with no Python pass per row
+    """A simple file (see `_simple`) is read by DuckDB, with no Python pass per row
     and no copy: the reading carries the SQL that reads it (`FileReading.select`, run by
     the extraction); its records are its lines, so line numbers stay exact. The file is
     first counted by DuckDB under the same strict rules: None (not simple, a row of
     another width, a line too long, any count but the lines'), the careful reader reads
     it."""
-    if encoding not in ("utf-8", "utf-8-sig"):
-        return None
-    simple = _simple_utf8(fh)
+    simple = _simple(fh, encoding)
     if simple is None:
         return None
     first_line, lines = simple
     if first_line.startswith(codecs.BOM_UTF8):
         first_line = first_line[len(codecs.BOM_UTF8) :]
-    first = Record(1, 1, first_line.decode("utf-8").split(";"))
+    codec = "latin-1" if encoding == "cp1252" else "utf-8"
+    first = Record(1, 1, first_line.decode(codec).split(";"))
     names = [header_name(h) for h in first.fields]
     if not (set(table.column_names) | set(table.personal)) & set(names) or not names[-1]:
         return None  # no header, trailing separators: the careful reader says it
-    reading = FileReading(table.name, source, path, encoding, lines=lines)
+    reading = FileReading(table.name, source, path, encoding=encoding, lines=lines)
     layout = _layout(first, names, table, reading)
     import duckdb
 
@@ -526,6 +536,7 @@ def _read_fast(
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(layout.width)) + "}"
     scan = (
         f"read_csv({literal(path)}, delim=';', quote='', escape='', header=false, skip=1, "
+        f"encoding={literal(codec)}, "
         f"auto_detect=false, columns={columns}, strict_mode=true, null_padding=false, "
         f"parallel=false, max_line_size={MAX_LINE_BYTES + 1})"
     )
@@ -534,7 +545,8 @@ def _read_fast(
     # a blank line (nothing but separators and spaces) found.
     lines_scan = (
         f"read_csv({literal(path)}, delim=chr(1), quote='', escape='', header=false, "
-        "skip=1, auto_detect=false, columns={'l': 'VARCHAR'}, strict_mode=true, "
+        f"encoding={literal(codec)}, skip=1, auto_detect=false, "
+        "columns={'l': 'VARCHAR'}, strict_mode=true, "
         f"null_padding=false, max_line_size={MAX_LINE_BYTES + 1})"
     )
     try:

@@ -235,12 +235,45 @@ def test_fast_path_reads_exactly_like_the_careful_reader(name, how):
         assert fast == careful
 
 
+#: The same files in Windows-1252 (each has an accented letter: é, è, ô are 0xE0-0xFF).
+BASE_CP1252 = {name: content.decode("utf-8").encode("cp1252") for name, content in BASE.items()}
+#: Bytes of a Windows-1252 file: Latin-1 letters (fast path) and bytes from 0x80 to 0x9F
+#: (œ, ’, €, and 0x81 which Windows-1252 leaves undefined: the careful reader).
+SIMPLE_CP1252 = [b";", b"x", b"\n", b" ", b"\t", b"\xe9", b"\xa0", b"\n\n", b"\x9c",
+                 b"\x92", b"\x80", b"\x81"]  # fmt: skip
+cp1252_mutation = st.lists(
+    st.tuples(
+        st.integers(0, 10_000),
+        st.integers(0, 12),
+        st.lists(st.sampled_from(SIMPLE_CP1252), max_size=5).map(b"".join),
+    ),
+    max_size=3,
+).map(lambda s: ("splices", s))
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(name=file_name, how=cp1252_mutation)
+def test_fast_path_reads_windows_1252_exactly_like_the_careful_reader(name, how):
+    """A Windows-1252 file without a byte from 0x80 to 0x9F is Latin-1, which DuckDB
+    reads itself: the same rows as the careful reader's."""
+    content = mutate(BASE_CP1252[name], how)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{name}.csv"
+        path.write_bytes(content)
+        fast, careful = read_both(path, TABLES_BY_NAME[name], Path(tmp))
+        assert fast == careful
+
+
 def test_the_fixture_files_take_the_fast_path(tmp_path):
     from alses import reading
 
-    for name, content in BASE.items():
-        path = tmp_path / f"{name}.csv"
-        path.write_bytes(content)
-        with path.open("rb") as fh:
-            got = reading._read_fast(fh, path, "utf-8", TABLES_BY_NAME[name], path.name)
-        assert got is not None and got.rows == content.count(b"\n") - 1, name
+    for encoding, files in (("utf-8", BASE), ("cp1252", BASE_CP1252)):
+        for name, content in files.items():
+            path = tmp_path / f"{name}.csv"
+            path.write_bytes(content)
+            with path.open("rb") as fh:
+                assert reading.detect_encoding(fh, name) == encoding or not any(
+                    b > 127 for b in content
+                )
+                got = reading._read_fast(fh, path, encoding, TABLES_BY_NAME[name], path.name)
+            assert got is not None and got.rows == content.count(b"\n") - 1, (encoding, name)
