@@ -198,12 +198,19 @@ def test_load_of_a_hostile_drop_keeps_every_promise(edits):
 
 
 SIMPLE = [b";", b"x", b"\n", b" ", b"\t", b"\xc3\xa9", b"\xc2\xa0", b"|", b"\n\n", b"7"]
-simple_splice = st.tuples(
-    st.integers(0, 10_000),
-    st.integers(0, 12),
-    st.lists(st.sampled_from(SIMPLE), max_size=5).map(b"".join),
-)
-simple_mutation = st.lists(simple_splice, min_size=0, max_size=3).map(lambda s: ("splices", s))
+
+
+def splices_of(alphabet: list[bytes]):
+    """Up to three splices of a file, each inserting a few bytes of `alphabet`."""
+    splice = st.tuples(
+        st.integers(0, 10_000),
+        st.integers(0, 12),
+        st.lists(st.sampled_from(alphabet), max_size=5).map(b"".join),
+    )
+    return st.lists(splice, min_size=0, max_size=3).map(lambda s: ("splices", s))
+
+
+simple_mutation = splices_of(SIMPLE)
 
 
 def read_both(path: Path, table, tmp: Path):
@@ -227,7 +234,10 @@ def read_both(path: Path, table, tmp: Path):
 def test_fast_path_reads_exactly_like_the_careful_reader(name, how):
     """DuckDB reads the simple files (no quote, no blank line, valid UTF-8) without a
     Python pass per row; whatever it reads, it reads exactly as the careful reader."""
-    content = mutate(BASE[name], how)
+    assert_both_readers_agree(name, mutate(BASE[name], how))
+
+
+def assert_both_readers_agree(name: str, content: bytes) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{name}.csv"
         path.write_bytes(content)
@@ -241,14 +251,7 @@ BASE_CP1252 = {name: content.decode("utf-8").encode("cp1252") for name, content 
 #: (œ, ’, €, and 0x81 which Windows-1252 leaves undefined: the careful reader).
 SIMPLE_CP1252 = [b";", b"x", b"\n", b" ", b"\t", b"\xe9", b"\xa0", b"\n\n", b"\x9c",
                  b"\x92", b"\x80", b"\x81"]  # fmt: skip
-cp1252_mutation = st.lists(
-    st.tuples(
-        st.integers(0, 10_000),
-        st.integers(0, 12),
-        st.lists(st.sampled_from(SIMPLE_CP1252), max_size=5).map(b"".join),
-    ),
-    max_size=3,
-).map(lambda s: ("splices", s))
+cp1252_mutation = splices_of(SIMPLE_CP1252)
 
 
 @settings(max_examples=60, deadline=None, derandomize=True, database=None)
@@ -256,12 +259,7 @@ cp1252_mutation = st.lists(
 def test_fast_path_reads_windows_1252_exactly_like_the_careful_reader(name, how):
     """A Windows-1252 file without a byte from 0x80 to 0x9F is Latin-1, which DuckDB
     reads itself: the same rows as the careful reader's."""
-    content = mutate(BASE_CP1252[name], how)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"{name}.csv"
-        path.write_bytes(content)
-        fast, careful = read_both(path, TABLES_BY_NAME[name], Path(tmp))
-        assert fast == careful
+    assert_both_readers_agree(name, mutate(BASE_CP1252[name], how))
 
 
 def test_the_fixture_files_take_the_fast_path(tmp_path):
