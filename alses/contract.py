@@ -174,6 +174,29 @@ WORKBOOK_NAME: str = _CONTRACT["workbook"]
 AGE_MIN: int = _CONTRACT["age_min"]
 AGE_MAX: int = _CONTRACT["age_max"]
 
+#: The birth date, whose age on 1 January the extraction checks and writes.
+BIRTH_DATE = "date_naissance"
+
+
+def derived_columns(table: Table) -> list[tuple[str, str, Column]]:
+    """The validated values the extraction writes beside each raw value, read as is by
+    staging (docs/regles.md): (column name, SQL type, raw column).
+
+    - a date → `<col>__date` (date);
+    - a nomenclature label, or Oui / Non → `<col>__code` (its code, `OUI` / `NON`);
+      a multi-valued one → `<col>__codes` (the codes of its items, `|`-separated);
+    - the birth date, also → `<col>__age` (age on 1 January of the school year).
+    """
+    out: list[tuple[str, str, Column]] = []
+    for c in table.columns:
+        if c.kind == "date":
+            out.append((f"{c.name}__date", "date", c))
+        elif c.kind in ("code", "yesno"):
+            out.append((f"{c.name}__codes" if c.multi else f"{c.name}__code", "varchar", c))
+        if c.name == BIRTH_DATE:
+            out.append((f"{c.name}__age", "integer", c))
+    return out
+
 
 def school_year_bounds(annee_scolaire: str) -> tuple[str, str]:
     """`2021-2022` → ('2021-09-01', '2022-08-31'), inclusive."""
@@ -203,28 +226,39 @@ def annee_decalee(annee_scolaire: str, k: int) -> str:
     return f"{debut}-{debut + 1}"
 
 
+_DERIVED_DESCRIPTION = {
+    "date": "Date lue par l'extraction (JJ/MM/AAAA ou AAAA-MM-JJ) ; vide si la valeur est vide "
+    "ou a été vidée.",
+    "code": "Code de nomenclature du libellé (casse, accents et espaces ignorés ; Oui / Non : "
+    "OUI / NON), écrit par l'extraction ; vide si le libellé est vide ou a été vidé.",
+    "codes": "Codes de nomenclature des éléments gardés, séparés par |, dans l'ordre du "
+    "fichier, écrits par l'extraction.",
+    "age": "Âge au 1er janvier de l'année scolaire (années révolues), calculé par "
+    "l'extraction avec la date validée ; vide si la date est vide ou a été vidée.",
+}
+
 #: Where the dbt sources of the raw tables are written (generated: python -m alses.contract).
 DBT_SOURCES = "models/staging/bdc/_bdc__sources.yml"
 
 
 def dbt_sources() -> dict:
     """The dbt sources of schema `raw`, derived from TABLES: a not-null test on a single
-    key column, a known-label test on every nomenclature field, a unique key per year.
+    key column, a coded-label test on the code written beside every nomenclature field
+    (`coded_label`, dbt_project/macros/bdc.sql), a unique key per year.
     tests/test_contract.py fails when the file and the contract differ."""
     tables = []
     for t in TABLES:
         columns = []
         if len(t.key) == 1:
             columns.append({"name": t.key[0], "data_tests": [{"not_null": {}}]})
-        for c in t.columns:
-            if c.kind != "code":
-                continue
-            arguments: dict = {"field": c.nomenclature}
-            if c.multi:
-                arguments["multi"] = True
-            columns.append(
-                {"name": c.name, "data_tests": [{"known_label": {"arguments": arguments}}]}
-            )
+        for name, _, c in derived_columns(t):
+            column: dict = {"name": name, "description": _DERIVED_DESCRIPTION[name.split("__")[1]]}
+            if c.kind == "code":
+                arguments: dict = {"label": c.name, "field": c.nomenclature}
+                if c.multi:
+                    arguments["multi"] = True
+                column["data_tests"] = [{"coded_label": {"arguments": arguments}}]
+            columns.append(column)
         entry: dict = {
             "name": t.name,
             "description": (

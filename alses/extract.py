@@ -23,11 +23,13 @@ import duckdb
 from alses.contract import (
     AGE_MAX,
     AGE_MIN,
+    BIRTH_DATE,
     TABLES,
     TABLES_BY_NAME,
     WORKBOOK_NAME,
     Column,
     Table,
+    derived_columns,
     parse_school_year,
     school_year_bounds,
 )
@@ -245,6 +247,8 @@ def _src_select(table: Table, reading: FileReading) -> str:
         cols = ", ".join(f"null::varchar as {_q(c)}" for c in table.column_names)
         nulls = ", ".join(f"null::{t} as {k}" for k, t in READ_COLUMNS.items())
         return f"select {nulls}, {cols} limit 0"
+    if reading.select is not None:  # the fast path: DuckDB reads the file itself
+        return reading.select
     types = READ_COLUMNS | {c: "VARCHAR" for c in table.column_names}
     spec = "{" + ", ".join(f"{_lit(k)}: {_lit(v)}" for k, v in types.items()) + "}"
     return (
@@ -255,19 +259,16 @@ def _src_select(table: Table, reading: FileReading) -> str:
 
 
 def _valid_single(col: Column, v: str, annee: str) -> str:
-    """SQL true when the (non-null) value `v` is valid for the column on its own."""
+    """SQL true when the (non-null) value `v` of the column is valid on its own. A date or
+    a label is valid when it was read (`<col>__date`, `<col>__code`: `_read_values`)."""
     if col.kind == "date":
-        return f"bdc_date({v}) is not null"
+        return f"{_q(col.name + '__date')} is not null"
     if col.kind == "int":
         lo = f" and bdc_int({v}) >= {col.lo}" if col.lo is not None else ""
         hi = f" and bdc_int({v}) <= {col.hi}" if col.hi is not None else ""
         return f"(bdc_int({v}) is not null{lo}{hi})"
     if col.kind in ("code", "yesno"):
-        field = col.nomenclature if col.kind == "code" else "yesno"
-        return (
-            f"exists (select 1 from nomenclature n where n.field = {_lit(field)} "
-            f"and n.norm = bdc_norm({v}))"
-        )
+        return f"{_q(col.name + '__code')} is not null"
     if col.pattern:
         return f"regexp_full_match({v}, {_lit(col.pattern)})"
     return "true"
@@ -345,7 +346,7 @@ def _row_checks(table: Table, annee: str) -> list[tuple[str, str, str, str]]:
         d = _q(table.in_year_date)
         checks.append(
             (
-                f"bdc_date({d}) not between date '{start}' and date '{end}'",
+                f"{_q(table.in_year_date + '__date')} not between date '{start}' and date '{end}'",
                 table.in_year_date,
                 d,
                 _lit(f"date hors de l'année scolaire {annee} (du {start} au {end})"),
@@ -384,20 +385,71 @@ def _field_checks(table: Table, annee: str) -> list[tuple[Column, str, str]]:
             bad = f"not ({_valid_single(col, v, annee)})"
             motif = _invalid_reason(col)
         out.append((col, bad, motif))
-        if col.name == "date_naissance":
-            age = (
-                f"({end_year} - year(bdc_date({v})) - "
-                f"case when month(bdc_date({v})) = 1 and day(bdc_date({v})) = 1 "
-                "then 0 else 1 end)"
-            )
+        if col.name == BIRTH_DATE:
+            age = _q(col.name + "__age")
             out.append(
                 (
                     col,
-                    f"bdc_date({v}) is not null and {age} not between {AGE_MIN} and {AGE_MAX}",
+                    f"{age} is not null and {age} not between {AGE_MIN} and {AGE_MAX}",
                     f"âge au 1er janvier {end_year} hors de {AGE_MIN} à {AGE_MAX} ans",
                 )
             )
     return out
+
+
+def _age(d: str, annee: str) -> str:
+    """Age on 1 January of the school year `annee`, in whole years, of the date `d`."""
+    end_year = parse_school_year(annee)[1]
+    return f"({end_year} - year({d}) - case when month({d}) = 1 and day({d}) = 1 then 0 else 1 end)"
+
+
+def _code(col: Column, v: str) -> str:
+    """The nomenclature code of the label `v` (null when empty or unknown)."""
+    field = col.nomenclature if col.kind == "code" else "yesno"
+    return (
+        f"(select min(n.code) from nomenclature n where n.field = {_lit(field)} "
+        f"and n.norm = bdc_norm({v}))"
+    )
+
+
+def _read_values(con: duckdb.DuckDBPyConnection, table: Table, annee: str) -> None:
+    """Read every date and every single label of `src_<table>` once, beside the raw value
+    (alses.contract.derived_columns): the checks test them (a value is valid when it was
+    read), and the values kept are written to raw as they are, for staging. Each distinct
+    value is read once (a column holds a few dozen labels, a few hundred dates); the rows
+    join it. The codes of multi-valued fields are written by `_clean_multi`."""
+    t = table.name
+    derived = [d for d in derived_columns(table) if not d[2].multi]
+    if not derived:
+        return
+    lookups = []
+    for name, _, col in derived:
+        if name.endswith("__date"):
+            value = "null::varchar as code, bdc_date(valeur) as d"
+        elif name.endswith("__code"):
+            value = f"{_code(col, 'valeur')} as code, null::date as d"
+        else:
+            continue
+        lookups.append(
+            f"select {_lit(col.name)} as colonne, valeur, {value} from "
+            f"(select distinct {_q(col.name)} as valeur from src_{t} "
+            f"where {_q(col.name)} is not null)"
+        )
+    con.execute(f"create or replace temp table lu_{t} as {' union all '.join(lookups)}")
+    exprs, ages = [], []
+    for name, sql_type, col in derived:
+        if name.endswith("__age"):
+            ages.append(f"cast({_age(_q(col.name + '__date'), annee)} as {sql_type}) as {_q(name)}")
+            continue
+        what = "d" if name.endswith("__date") else "code"
+        exprs.append(
+            f"cast((select l.{what} from lu_{t} l where l.colonne = {_lit(col.name)} "
+            f"and l.valeur = s.{_q(col.name)}) as {sql_type}) as {_q(name)}"
+        )
+    inner = f"select s.*, {', '.join(exprs)} from src_{t} s"
+    outer = f"select *, {', '.join(ages)} from ({inner})" if ages else inner
+    con.execute(f"create or replace temp table src_{t} as {outer}")
+    con.execute(f"drop table lu_{t}")
 
 
 QCOLS = "annee_scolaire, load_id, table_bdc, fichier, ligne, colonne, valeur, motif, traitement"
@@ -411,6 +463,12 @@ def _load_table(
     meta = f"{_lit(annee)} as annee_scolaire, {_lit(load_id)} as load_id, "
     meta += f"{_lit(reading.source)} as fichier_source"
     cols = ", ".join(_q(c) for c in table.column_names)
+    derived = derived_columns(table)
+    cols += "".join(
+        f", null::varchar as {_q(name)}" if col.multi else f", {_q(name)}"
+        for name, _, col in derived
+    )
+    _read_values(con, table, annee)
     if reading.normalized is None:  # an optional file absent: nothing to check
         con.execute(
             f"create or replace temp table ok_{t} as select {meta}, _ligne as ligne, {cols} "
@@ -440,17 +498,16 @@ def _load_table(
             f"  select _ligne, _ligne_fin, unnest(string_split(_illisibles, ',')) as colonne "
             f"  from chk_{t} where _raison is null and _illisibles is not null)"
         ).fetchone()[0]
-    con.execute(
-        f"create or replace temp table ok_{t} as select {meta}, _ligne as ligne, {cols} "
-        f"from chk_{t} where _raison is null"
-    )
-    # Optional values: every rejection in one statement, every emptying in another.
+    # Optional values: every rejection in one statement, every emptying in the copy of the
+    # rows kept (an emptied value has no date, code or age either).
     field_checks = _field_checks(table, annee)
+    kept = cols
     if field_checks:
         union = " union all ".join(
-            f"select annee_scolaire, load_id, {_lit(t)}, fichier_source, ligne, "
-            f"{_lit(col.name)}, {_q(col.name)}, {_lit(motif)}, {_lit(VALUE_EMPTIED)}, ligne "
-            f"from ok_{t} where {_q(col.name)} is not null and {bad}"
+            f"select {_lit(annee)}, {_lit(load_id)}, {_lit(t)}, {_lit(reading.source)}, "
+            f"_ligne, {_lit(col.name)}, {_q(col.name)}, {_lit(motif)}, {_lit(VALUE_EMPTIED)}, "
+            f"_ligne from chk_{t} where _raison is null and {_q(col.name)} is not null "
+            f"and {bad}"
             for col, bad, motif in field_checks
         )
         emptied += con.execute(f"insert into q_{load_id} ({QCOLS}, ligne_fin) {union}").fetchone()[
@@ -459,20 +516,34 @@ def _load_table(
         bad_by_column: dict[str, list[str]] = {}
         for col, bad, _ in field_checks:
             bad_by_column.setdefault(col.name, []).append(f"({bad})")
-        sets = ", ".join(
-            f"{_q(c)} = case when {_q(c)} is not null and ({' or '.join(b)}) then null "
-            f"else {_q(c)} end"
+        emptying = {
+            x: f"case when {_q(c)} is not null and ({' or '.join(b)}) then null else {_q(x)} end"
             for c, b in bad_by_column.items()
+            for x in [c] + [name for name, _, col in derived if col.name == c]
+        }
+        kept = ", ".join(
+            f"{emptying[c]} as {_q(c)}" if c in emptying else _q(c) for c in table.column_names
         )
-        con.execute(f"update ok_{t} set {sets}")
+        kept += "".join(
+            f", null::varchar as {_q(name)}"
+            if col.multi
+            else f", {emptying[name]} as {_q(name)}"
+            if name in emptying
+            else f", {_q(name)}"
+            for name, _, col in derived
+        )
+    con.execute(
+        f"create or replace temp table ok_{t} as select {meta}, _ligne as ligne, {kept} "
+        f"from chk_{t} where _raison is null"
+    )
     multi = [col for col in table.columns if col.multi]
     if multi:
         counts = con.execute(
             "select " + ", ".join(f"count({_q(c.name)})" for c in multi) + f" from ok_{t}"
         ).fetchone()
-        for col, n in zip(multi, counts, strict=True):
-            if n:
-                emptied += _clean_multi(con, table, col, load_id, QCOLS)
+        filled = [col for col, n in zip(multi, counts, strict=True) if n]
+        if filled:
+            emptied += _clean_multi(con, table, filled, load_id, QCOLS)
     notes = [
         (name, "colonne inconnue du contrat : ignorée", COLUMN_IGNORED)
         for name in reading.ignored_columns
@@ -493,41 +564,81 @@ def _load_table(
 
 
 def _clean_multi(
-    con: duckdb.DuckDBPyConnection, table: Table, col: Column, load_id: str, qcols: str
+    con: duckdb.DuckDBPyConnection, table: Table, columns: list[Column], load_id: str, qcols: str
 ) -> int:
-    """Drop the invalid items of a multi-valued cell, keep the rest (distinct, in order)."""
-    t, v = table.name, _q(col.name)
+    """Drop the invalid items of the multi-valued cells of `columns`, keep the rest
+    (distinct, in order), and write the codes of the kept labels beside them
+    (`<col>__codes`). The cleaning is a function of the cell's text: each distinct cell
+    of a column is split and checked once, and the rows join the result. One rewrite of
+    `ok_<table>` for all the columns."""
+    t = table.name
     con.execute(
-        f"create or replace temp table items as "
-        f"select ligne, pos, trim(item) as item from ("
-        f"  select ligne, unnest(string_split({v}, '|')) as item, "
-        f"         generate_subscripts(string_split({v}, '|'), 1) as pos "
-        f"  from ok_{t} where {v} is not null) where trim(item) <> ''"
+        "create or replace temp table items as "
+        "select colonne, valeur, pos, trim(item) as item from ("
+        + " union all ".join(
+            f"select {_lit(c.name)} as colonne, valeur, "
+            f"unnest(string_split(valeur, '|')) as item, "
+            f"generate_subscripts(string_split(valeur, '|'), 1) as pos "
+            f"from (select distinct {_q(c.name)} as valeur from ok_{t} "
+            f"where {_q(c.name)} is not null)"
+            for c in columns
+        )
+        + ") where trim(item) <> ''"
     )
-    if col.kind == "ref":
-        bad = f"not ({_ref_exists(col, 'item')})"
-        motif = f"élément faisant référence à une ligne non chargée de {col.ref[0]}"
-    else:
-        bad = f"not ({_valid_single(col, 'item', '')})"
-        motif = _invalid_reason(col)
-    norm = "item" if col.kind == "ref" else "bdc_norm(item)"
+    lookups = []
+    for c in columns:
+        distinct = f"(select distinct item from items where colonne = {_lit(c.name)})"
+        if c.kind == "ref":
+            motif = f"élément faisant référence à une ligne non chargée de {c.ref[0]}"
+            checked = f"item as norm, null::varchar as code, not ({_ref_exists(c, 'item')}) as bad"
+        else:
+            motif = _invalid_reason(c)
+            checked = f"bdc_norm(item) as norm, {_code(c, 'item')} as code, null::boolean as bad"
+        lookups.append(
+            f"select {_lit(c.name)} as colonne, item, {_lit(motif)} as motif, {checked} "
+            f"from {distinct}"
+        )
+    con.execute(
+        "create or replace temp table items_checked as "
+        f"with lookup as (select * exclude (bad), coalesce(bad, code is null) as bad from ("
+        f"{' union all '.join(lookups)})) "
+        "select i.colonne, i.valeur, i.pos, i.item, l.norm, l.code, l.bad, l.motif "
+        "from items i join lookup l on i.colonne = l.colonne and i.item = l.item"
+    )
+    rejected = " union all ".join(
+        f"select o.ligne, o.annee_scolaire, o.load_id, o.fichier_source, i.colonne, i.pos, "
+        f"i.item, i.motif from items_checked i join ok_{t} o "
+        f"on o.{_q(c.name)} = i.valeur where i.colonne = {_lit(c.name)} and i.bad"
+        for c in columns
+    )
     n = con.execute(
-        f"insert into q_{load_id} ({qcols}, ligne_fin) select o.annee_scolaire, o.load_id, "
-        f"{_lit(t)}, o.fichier_source, i.ligne, {_lit(col.name)}, i.item, {_lit(motif)}, "
-        f"{_lit(VALUE_EMPTIED)}, i.ligne from items i join ok_{t} o on o.ligne = i.ligne "
-        f"where {bad}"
+        f"insert into q_{load_id} ({qcols}, ligne_fin) select annee_scolaire, load_id, "
+        f"{_lit(t)}, fichier_source, ligne, colonne, item, motif, {_lit(VALUE_EMPTIED)}, "
+        f"ligne from ({rejected}) order by ligne, colonne, pos"
     ).fetchone()[0]
     con.execute(
-        f"update ok_{t} set {v} = c.cleaned from ("
-        f"  select ligne, string_agg(item, '|' order by pos) as cleaned from ("
-        f"    select *, row_number() over (partition by ligne, {norm} order by pos) as rn "
-        f"    from items where not ({bad})) where rn = 1 group by ligne"
-        f") c where ok_{t}.ligne = c.ligne"
+        "create or replace temp table cells as "
+        "select colonne, valeur, string_agg(item, '|' order by pos) as cleaned, "
+        "string_agg(code, '|' order by pos) as codes from ("
+        "  select *, row_number() over (partition by colonne, valeur, norm order by pos) as rn "
+        "  from items_checked where not bad"
+        ") where rn = 1 group by colonne, valeur"
     )
+    joins, replace = [], []
+    for i, c in enumerate(columns):
+        joins.append(
+            f"left join (select valeur, cleaned, codes from cells where colonne = "
+            f"{_lit(c.name)}) c{i} on o.{_q(c.name)} = c{i}.valeur"
+        )
+        replace.append(f"c{i}.cleaned as {_q(c.name)}")
+        if c.kind != "ref":
+            replace.append(f"c{i}.codes as {_q(c.name + '__codes')}")
     con.execute(
-        f"update ok_{t} set {v} = null where {v} is not null "
-        "and ligne not in (select ligne from items where not (" + bad + "))"
+        f"create or replace temp table ok_{t} as select o.* replace ({', '.join(replace)}) "
+        f"from ok_{t} o {' '.join(joins)}"
     )
+    for name in ("items", "items_checked", "cells"):
+        con.execute(f"drop table {name}")
     return n
 
 
@@ -545,6 +656,11 @@ def _ensure_raw(con: duckdb.DuckDBPyConnection) -> None:
             f"create table if not exists raw.{table.name} (annee_scolaire varchar, "
             f"load_id varchar, fichier_source varchar, ligne integer, {cols})"
         )
+        # The validated values beside the raw ones (also on warehouses built before).
+        for name, sql_type, _ in derived_columns(table):
+            con.execute(
+                f"alter table raw.{table.name} add column if not exists {_q(name)} {sql_type}"
+            )
 
 
 def _keys(con: duckdb.DuckDBPyConnection, secret: str) -> None:
@@ -628,11 +744,18 @@ def _load(
             )
         )
         by_table = {r.table: r for r in readings}
-        for table in TABLES:
-            con.execute(
-                f"create or replace temp table src_{table.name} as "
-                f"{_src_select(table, by_table[table.name])}"
-            )
+        # One thread while the files are read: a file read by the fast path numbers its
+        # rows in scan order (alses/reading.py, `_read_fast`).
+        threads = con.execute("select current_setting('threads')").fetchone()[0]
+        con.execute("set threads = 1")
+        try:
+            for table in TABLES:
+                con.execute(
+                    f"create or replace temp table src_{table.name} as "
+                    f"{_src_select(table, by_table[table.name])}"
+                )
+        finally:
+            con.execute(f"set threads = {int(threads)}")
         for table in TABLES:
             loads.append(_load_table(con, table, by_table[table.name], annee, load_id))
     for name in ignored:

@@ -1,10 +1,11 @@
 """Reading a BDC file as a whole: file kind, encoding, separator, header, line numbers.
 
-A simple file (valid UTF-8, no quote, no carriage return, no blank line, the same number
-of separators on every line: checked by a chunked scan at C speed) is parsed and
-rewritten by DuckDB, with no Python pass per row (`_read_fast`). Any other file, or any
-sheet of the workbook, is read by the careful reader below, which writes the very same
-output (a property test compares them byte for byte).
+A simple file (valid UTF-8, or Windows-1252 without a byte from 0x80 to 0x9F; no quote,
+no carriage return, no blank line, the same number of separators on every line: checked
+by a chunked byte scan and one DuckDB scan) is read by DuckDB in the extraction's own
+query, with no Python pass per row and no copy (`_read_fast`, `FileReading.select`). Any
+other file, or any sheet of the workbook, is read by the careful reader below, whose
+output the extraction reads to the very same rows (property tests compare them).
 
 The careful reader reads each file once, physical line by physical line, with every
 read bounded (`MAX_LINE_BYTES` a line, `MAX_FILE_BYTES` a
@@ -37,7 +38,6 @@ import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 from typing import BinaryIO
 
@@ -86,6 +86,9 @@ class FileReading:
     table: str
     source: str  # file name as the user sees it (`usagers.csv`, `bdc_export.xlsx[usagers]`)
     normalized: Path | None  # None: the (optional) file is absent
+    #: The SQL reading the file as the careful reader's output would (fast path only):
+    #: then `normalized` is the file itself.
+    select: str | None = None
     encoding: str = "utf-8"
     rows: int = 0  # records read (header and blank lines excluded)
     unreadable: int = 0  # records holding an unreadable cell (workbook formulas)
@@ -458,112 +461,120 @@ def _data_header(table: Table) -> list[str]:
     return ["_ligne", "_ligne_fin", "_motif", "_detail", "_illisibles", *table.column_names]
 
 
-_BLANK_LINE = re.compile(rb"(?m)^(?:[; \t]|\xc2\xa0)*$")
+#: Bytes where Windows-1252 and Latin-1 differ (or Windows-1252 has no character).
+_CP1252_ONLY = re.compile(rb"[\x80-\x9f]")
 
 
-def _simple_utf8(fh: BinaryIO) -> tuple[bytes, int] | None:
-    """(first line, number of lines) of a file the fast path can read, else None.
+def _simple(fh: BinaryIO, encoding: str) -> tuple[bytes, int] | None:
+    """(first line, number of lines) of a file the fast path may read, else None.
 
-    Simple: valid UTF-8, no quote, no carriage return, no NUL, no blank line, no line over
-    `MAX_LINE_BYTES`, header on line 1, as many separators on every line as on the
-    header's. Scanned by chunks at C speed, never whole.
+    Simple: valid UTF-8 — or Windows-1252 without any byte from 0x80 to 0x9F, hence
+    Latin-1, which DuckDB reads itself —, no quote, no carriage return, no NUL, header on
+    line 1. Scanned
+    by chunks, never whole, with no Python pass per line (byte searches and the
+    incremental decoder, in C). The rules on each line (no blank line, as many fields as
+    the header's, no line over `MAX_LINE_BYTES`) are checked by DuckDB (`_read_fast`).
     """
     fh.seek(0)
+    first = fh.readline(MAX_LINE_BYTES + 1)
+    if not first.endswith(b"\n") or len(first) > MAX_LINE_BYTES:
+        return None  # a header alone, or a header line too long: the careful reader says it
+    fh.seek(0)
     decoder = codecs.getincrementaldecoder("utf-8")()
-    carry, first, lines, total = b"", None, 0, 0
-    separators: set[int] = set()
+    lines, total, ends_with_newline = 0, 0, True
     while chunk := fh.read(CHUNK):
         total += len(chunk)
         if total > MAX_FILE_BYTES or b'"' in chunk or b"\r" in chunk or b"\x00" in chunk:
             return None
-        try:
-            decoder.decode(chunk)
-        except UnicodeDecodeError:
-            return None
-        data = carry + chunk
-        parts = data.split(b"\n")
-        carry = parts.pop()
-        if len(carry) > MAX_LINE_BYTES or (parts and max(map(len, parts)) > MAX_LINE_BYTES):
-            return None
-        if parts and _BLANK_LINE.search(data, 0, len(data) - len(carry) - 1):
-            return None
-        if first is None and parts:
-            first = parts[0]
-        separators.update(map(bytes.count, parts, repeat(b";")))
-        if len(separators) > 1:
-            return None
-        lines += len(parts)
+        if encoding == "cp1252":
+            if _CP1252_ONLY.search(chunk):
+                return None
+        else:
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                return None
+        lines += chunk.count(b"\n")
+        ends_with_newline = chunk.endswith(b"\n")
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return None
-    if carry:
-        if _BLANK_LINE.fullmatch(carry):
-            return None
-        first = carry if first is None else first
-        separators.add(carry.count(b";"))
-        lines += 1
-    if len(separators) > 1:
+    lines += 0 if ends_with_newline else 1
+    if lines < 2:
         return None
-    if first is None or lines < 2:
-        return None
-    return first, lines
+    return first[:-1], lines
 
 
 def _read_fast(
-    fh: BinaryIO, path: Path, encoding: str, table: Table, source: str, out: Path
+    fh: BinaryIO, path: Path, encoding: str, table: Table, source: str
 ) -> FileReading | None:
-    """A simple file (see `_simple_utf8`) is parsed and rewritten by DuckDB: no Python pass
-    per row; its records are its lines, so line numbers stay exact. None: not simple (or
-    DuckDB found a row of another width), the careful reader reads it."""
-    if encoding not in ("utf-8", "utf-8-sig"):
-        return None
-    simple = _simple_utf8(fh)
+    """A simple file (see `_simple`) is read by DuckDB, with no Python pass per row
+    and no copy: the reading carries the SQL that reads it (`FileReading.select`, run by
+    the extraction); its records are its lines, so line numbers stay exact. The file is
+    first counted by DuckDB under the same strict rules: None (not simple, a row of
+    another width, a line too long, any count but the lines'), the careful reader reads
+    it."""
+    simple = _simple(fh, encoding)
     if simple is None:
         return None
     first_line, lines = simple
     if first_line.startswith(codecs.BOM_UTF8):
         first_line = first_line[len(codecs.BOM_UTF8) :]
-    first = Record(1, 1, first_line.decode("utf-8").split(";"))
+    codec = "latin-1" if encoding == "cp1252" else "utf-8"
+    first = Record(1, 1, first_line.decode(codec).split(";"))
     names = [header_name(h) for h in first.fields]
     if not (set(table.column_names) | set(table.personal)) & set(names) or not names[-1]:
         return None  # no header, trailing separators: the careful reader says it
-    reading = FileReading(table.name, source, out, encoding, lines=lines)
+    reading = FileReading(table.name, source, path, encoding=encoding, lines=lines)
     layout = _layout(first, names, table, reading)
     import duckdb
 
+    from alses.sql import identifier, literal
+
     chars = "' \t' || chr(160)"
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(layout.width)) + "}"
-    values = ", ".join(
-        f"nullif(trim(c{i}, {chars}), '') as \"{name}\""
-        if i is not None
-        else f'null::varchar as "{name}"'
-        for i, name in zip(layout.kept, table.column_names, strict=True)
+    scan = (
+        f"read_csv({literal(path)}, delim=';', quote='', escape='', header=false, skip=1, "
+        f"encoding={literal(codec)}, "
+        f"auto_detect=false, columns={columns}, strict_mode=true, null_padding=false, "
+        f"parallel=false, max_line_size={MAX_LINE_BYTES + 1})"
     )
-    literal = "'" + str(path).replace("'", "''") + "'"
-    target = "'" + str(out).replace("'", "''") + "'"
+    # Every line whole (byte 1 is no BDC character: a file holding it goes the careful
+    # way): its separators counted (DuckDB's strict mode lets some extra fields through),
+    # a blank line (nothing but separators and spaces) found.
+    lines_scan = (
+        f"read_csv({literal(path)}, delim=chr(1), quote='', escape='', header=false, "
+        f"encoding={literal(codec)}, skip=1, auto_detect=false, "
+        "columns={'l': 'VARCHAR'}, strict_mode=true, "
+        f"null_padding=false, max_line_size={MAX_LINE_BYTES + 1})"
+    )
     try:
         with duckdb.connect() as con:
-            con.execute("set threads = 1")  # one scan in file order: row n is line n + 1
-            con.execute(
-                f"create temp table lu as select (row_number() over ()) + 1 as _ligne, "
-                f"{values} from read_csv({literal}, delim=';', quote='', escape='', "
-                f"header=false, skip=1, auto_detect=false, columns={columns}, "
-                f"strict_mode=true, null_padding=false, parallel=false, "
-                f"max_line_size={2 * MAX_LINE_BYTES})"
-            )
-            rows = con.execute("select count(*) from lu").fetchone()[0]
-            if rows != lines - 1:
-                return None
-            cols = ", ".join(f'"{c}"' for c in table.column_names)
-            con.execute(
-                f"copy (select _ligne, _ligne as _ligne_fin, null::varchar as _motif, "
-                f"null::varchar as _detail, null::varchar as _illisibles, {cols} from lu "
-                f"order by _ligne) to {target} (format csv, header true, delimiter ';', "
-                "quote '\"')"
-            )
+            rows, ragged, blank = con.execute(
+                f"select count(*), count(*) filter (where coalesce(length(l), 0) - "
+                f"coalesce(length(replace(l, ';', '')), 0) <> {layout.header_width - 1}), "
+                "count(*) filter (where regexp_full_match(coalesce(l, ''), "
+                "'[; \t\xa0]*')) "
+                f"from {lines_scan}"
+            ).fetchone()
     except duckdb.Error:
         return None  # never re-raised: DuckDB's message quotes the line it failed on
+    if rows != lines - 1 or ragged or blank:
+        return None
+    values = ", ".join(
+        f"nullif(trim(c{i}, {chars}), '') as {identifier(name)}"
+        if i is not None
+        else f"null::varchar as {identifier(name)}"
+        for i, name in zip(layout.kept, table.column_names, strict=True)
+    )
+    # One scan in file order (parallel=false, and the caller runs it on one thread): row
+    # n is line n + 1.
+    reading.select = (
+        "select _ligne, _ligne as _ligne_fin, null::varchar as _motif, "
+        "null::varchar as _detail, null::varchar as _illisibles, * exclude (_ligne) from ("
+        f"select (row_number() over ())::integer + 1 as _ligne, {values} from {scan})"
+    )
     reading.rows = rows
     return reading
 
@@ -574,7 +585,7 @@ def read_csv_file(
     source = source or path.name
     with open_regular(path, source) as fh:
         encoding = detect_encoding(fh, source)
-        if fast and (reading := _read_fast(fh, path, encoding, table, source, out)):
+        if fast and (reading := _read_fast(fh, path, encoding, table, source)):
             return reading
         fh.seek(0)
         count = [0]

@@ -197,6 +197,47 @@ def test_labels_match_whatever_the_case_accents_and_spaces(tmp_path, con, load):
     assert quarantine(con) == []
 
 
+def test_validated_codes_are_written_beside_the_labels(tmp_path, con, load):
+    data = tables()
+    data["usagers"][1][0][5] = "  FEMININ "
+    data["interventions"][1][0][6] = "Etablissement   scolaire"
+    load(write_drop(tmp_path, data))
+    assert con.execute(
+        "select usager_id, sexe, sexe__code from raw.usagers order by usager_id"
+    ).fetchall() == [("U1", "FEMININ", "F"), ("U2", "Masculin", "M")]
+    assert con.execute(
+        "select lieu__code, jeune_present__code from raw.interventions order by intervention_id"
+    ).fetchall() == [("ETAB", "OUI"), ("DOMICILE", "NON")]
+
+
+def test_dates_and_age_on_1_january_are_written_beside_the_raw_values(tmp_path, con, load):
+    data = tables()
+    data["usagers"][1][0][4] = "01/01/2010"  # 12 on 1 January 2022
+    data["usagers"][1][1][4] = "2010-01-02"  # 11 on 1 January 2022
+    data["usagers"][1][1][9] = "1/9/2021"
+    load(write_drop(tmp_path, data))
+    import datetime as dt
+
+    assert con.execute(
+        "select date_naissance__date, date_naissance__age, date_debut_accompagnement__date "
+        "from raw.usagers order by usager_id"
+    ).fetchall() == [
+        (dt.date(2010, 1, 1), 12, dt.date(2021, 10, 10)),
+        (dt.date(2010, 1, 2), 11, dt.date(2021, 9, 1)),
+    ]
+
+
+def test_emptied_values_have_no_validated_value(tmp_path, con, load):
+    data = tables()
+    data["usagers"][1][0][4] = "01/06/2019"  # out of the age bounds: emptied
+    data["usagers"][1][0][5] = "Inconnu"  # unknown label: emptied
+    load(write_drop(tmp_path, data))
+    assert con.execute(
+        "select date_naissance, date_naissance__date, date_naissance__age, sexe, sexe__code "
+        "from raw.usagers where usager_id = 'U1'"
+    ).fetchone() == (None, None, None, None, None)
+
+
 def test_bad_date_in_optional_field_is_emptied(tmp_path, con, load):
     data = tables()
     data["usagers"][1][0][4] = "31/02/2009"
@@ -265,8 +306,9 @@ def test_multi_valued_field_keeps_the_good_items_once(tmp_path, con, load):
         ("ressources_familiales", "Loto"),
     ]
     assert con.execute(
-        "select ressources_familiales from raw.situations where situation_id='SIT1'"
-    ).fetchone() == ("Salaire|RSA",)
+        "select ressources_familiales, ressources_familiales__codes from raw.situations "
+        "where situation_id='SIT1'"
+    ).fetchone() == ("Salaire|RSA", "SALAIRE|RSA")
     assert con.execute(
         "select partenaires from raw.interventions where intervention_id='I1'"
     ).fetchone() == ("PA1|PA2",)

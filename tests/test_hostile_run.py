@@ -4,6 +4,7 @@ hostile, and what must never be written: the pseudonymisation secret, personal v
 from __future__ import annotations
 
 import errno
+import gc
 import os
 from pathlib import Path
 
@@ -123,6 +124,10 @@ def test_disk_full_keeps_the_warehouse_and_the_published_file(tmp_path, run, mon
     assert "disque plein pendant le chargement de l'année 2021-2022" in result.stderr
     assert "cannot rollback" not in result.stderr
     assert published.read_bytes() == b"version precedente"
+    # The in-process job's failure keeps its frames (hence its open connection, with the
+    # job's DuckDB settings) alive until collected: DuckDB refuses a second connection to
+    # the same file under another configuration.
+    gc.collect()
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         assert con.execute("select * from raw.usagers order by all").fetchall() == before
 

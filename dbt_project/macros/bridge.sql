@@ -1,6 +1,7 @@
 {#-
   Bridge of a multi-valued `|` field: one row per (keys, distinct item). With `field`
-  the items are labels mapped to their nomenclature code; without, they are ids.
+  the items are codes of that nomenclature (written by the extraction beside the labels,
+  see docs/regles.md); without, they are ids.
 -#}
 {% macro bridge(model, keys, column, field=none, value_name=none) -%}
 with source as (
@@ -21,8 +22,7 @@ items as (
 coded as (
     select
         {{ keys | join(', ') }},
-        {% if field %}{{ bdc_code('item', field) }}{% else %}item{% endif %}
-            as {{ value_name }}
+        item as {{ value_name }}
     from items
     where item <> ''
 ),

@@ -17,31 +17,3 @@
             select code from {{ ref('nomenclatures') }} where field = '{{ field }}'
         )
 {% endtest %}
-
-{#- Safety net behind extraction: every label of a raw column (each item when `multi`)
-    matches the nomenclature `field`. A failure lists table, column and value: a label
-    is never guessed. -#}
-{% test known_label(model, column_name, field, multi=false) %}
-    with valeurs as (
-        {% if multi %}
-        select trim({{ split_items(column_name) }}) as valeur
-        from {{ model }}
-        where {{ column_name }} is not null
-        {% else %}
-        select {{ column_name }} as valeur
-        from {{ model }}
-        where {{ column_name }} is not null
-        {% endif %}
-    )
-
-    select distinct '{{ model.identifier }}' as table_name, '{{ column_name }}' as column_name,
-        valeur
-    from valeurs
-    where
-        valeur <> ''
-        and {{ normalize_label('valeur') }} not in (
-            select {{ normalize_label('label') }}
-            from {{ ref('nomenclatures') }}
-            where field = '{{ field }}'
-        )
-{% endtest %}

@@ -9,18 +9,18 @@ final as (
         'COLLECTIVE' as action_nature,
         structure_id,
         poste_id,
-        {{ parse_bdc_date('date_debut') }} as debut_date,
-        {{ parse_bdc_date('date_fin') }} as fin_date,
-        {{ bdc_code('type_action', 'type_action') }} as type_action_code,
-        {{ bdc_code('thematique', 'thematique') }} as thematique_code,
-        {{ bdc_code('initiative', 'initiative') }} as initiative_code,
+        date_debut__date as debut_date,
+        date_fin__date as fin_date,
+        type_action__code as type_action_code,
+        thematique__code as thematique_code,
+        initiative__code as initiative_code,
         partenaires,
-        financements,
-        objectifs,
-        communication,
+        financements__codes as financements,
+        objectifs__codes as objectifs,
+        communication__codes as communication,
         cast(nb_participants_non_accompagnes as integer) as nb_participants_non_accompagnes,
         dispositif_projet,
-        {{ bdc_code('porteur', 'porteur') }} as porteur_code
+        porteur__code as porteur_code
     from source
 )
 

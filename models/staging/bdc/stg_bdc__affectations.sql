@@ -8,8 +8,8 @@ final as (
         poste_id,
         educateur_id,
         date_debut as debut_texte,
-        {{ parse_bdc_date('date_debut') }} as debut_date,
-        {{ parse_bdc_date('date_fin') }} as fin_date
+        date_debut__date as debut_date,
+        date_fin__date as fin_date
     from source
 )
 

@@ -8,9 +8,8 @@ final as (
         college_uai,
         nom as college_nom,
         commune,
-        {{ bdc_code('territoire', 'territoire') }} as territoire_code,
-        {{ bdc_code('education_prioritaire', 'education_prioritaire') }}
-            as education_prioritaire_code
+        territoire__code as territoire_code,
+        education_prioritaire__code as education_prioritaire_code
     from source
 )
 

@@ -8,15 +8,15 @@ final as (
         intervention_id,
         {{ jeune_key('usager_id') }} as jeune_key,
         poste_id,
-        {{ parse_bdc_date('date_intervention') }} as intervention_date,
+        date_intervention__date as intervention_date,
         cast(duree_minutes as integer) as duree_minutes,
-        {{ bdc_oui_non('jeune_present') }} as est_jeune_present,
-        {{ bdc_code('lieu', 'lieu') }} as lieu_code,
-        objectifs,
-        membres_famille,
-        objectifs_famille,
+        (jeune_present__code = 'OUI') as est_jeune_present,
+        lieu__code as lieu_code,
+        objectifs__codes as objectifs,
+        membres_famille__codes as membres_famille,
+        objectifs_famille__codes as objectifs_famille,
         partenaires,
-        dispositifs_internes
+        dispositifs_internes__codes as dispositifs_internes
     from source
 )
 

@@ -7,8 +7,8 @@ final as (
         annee_scolaire,
         partenaire_id,
         nom as partenaire_nom,
-        {{ bdc_code('type', 'type_partenaire') }} as type_partenaire_code,
-        {{ bdc_code('territoire', 'territoire') }} as territoire_code,
+        type__code as type_partenaire_code,
+        territoire__code as territoire_code,
         college_uai
     from source
 )

@@ -7,11 +7,11 @@ final as (
         annee_scolaire,
         poste_id,
         structure_id,
-        {{ bdc_code('fonction', 'fonction_poste') }} as fonction_code,
-        {{ bdc_oui('plan_pauvrete') }} as est_plan_pauvrete,
+        fonction__code as fonction_code,
+        coalesce(plan_pauvrete__code = 'OUI', false) as est_plan_pauvrete,
         colleges_uai,
-        {{ parse_bdc_date('date_debut') }} as debut_date,
-        {{ parse_bdc_date('date_fin') }} as fin_date
+        date_debut__date as debut_date,
+        date_fin__date as fin_date
     from source
 )
 

@@ -7,19 +7,17 @@ final as (
         annee_scolaire,
         situation_id,
         {{ jeune_key('usager_id') }} as jeune_key,
-        {{ parse_bdc_date('date_situation') }} as situation_date,
-        {{ bdc_code('scolarite', 'scolarite') }} as scolarite_code,
+        date_situation__date as situation_date,
+        scolarite__code as scolarite_code,
         college_uai,
-        {{ bdc_code('classe', 'classe') }} as classe_code,
-        {{ bdc_code('hebergement', 'hebergement') }} as hebergement_code,
-        mesures,
-        aides_financieres,
-        {{ bdc_code('configuration_familiale', 'configuration_familiale') }}
-            as configuration_familiale_code,
-        ressources_familiales,
-        {{ bdc_code('situation_professionnelle', 'situation_professionnelle') }}
-            as situation_professionnelle_code,
-        {{ bdc_code('diplome', 'diplome') }} as diplome_code
+        classe__code as classe_code,
+        hebergement__code as hebergement_code,
+        mesures__codes as mesures,
+        aides_financieres__codes as aides_financieres,
+        configuration_familiale__code as configuration_familiale_code,
+        ressources_familiales__codes as ressources_familiales,
+        situation_professionnelle__code as situation_professionnelle_code,
+        diplome__code as diplome_code
     from source
 )
 

@@ -7,7 +7,7 @@ final as (
         annee_scolaire,
         structure_id,
         nom as structure_nom,
-        {{ bdc_code('territoire', 'territoire') }} as territoire_code
+        territoire__code as territoire_code
     from source
 )
 

@@ -10,17 +10,17 @@ parsed as (
         usager_id,
         {{ jeune_key('usager_id') }} as jeune_key,
         structure_id,
-        {{ parse_bdc_date('date_naissance') }} as naissance_date,
-        {{ bdc_code('sexe', 'sexe') }} as sexe_code,
+        date_naissance__date as naissance_date,
+        date_naissance__age as age_1er_janvier,
+        sexe__code as sexe_code,
         commune_residence,
-        {{ parse_bdc_date('date_debut_accompagnement') }} as debut_accompagnement_date,
-        {{ bdc_code('origine_demande', 'origine_demande') }} as origine_demande_code,
-        {{ bdc_code('origine_fonction_etab', 'fonction_etablissement') }}
-            as origine_fonction_etab_code,
-        {{ bdc_code('demande_principale', 'thematique') }} as demande_principale_code,
-        {{ bdc_code('demande_scolarite', 'demande_scolarite') }} as demande_scolarite_code,
-        {{ parse_bdc_date('date_creation') }} as creation_date,
-        {{ parse_bdc_date('date_modification') }} as modification_date
+        date_debut_accompagnement__date as debut_accompagnement_date,
+        origine_demande__code as origine_demande_code,
+        origine_fonction_etab__code as origine_fonction_etab_code,
+        demande_principale__code as demande_principale_code,
+        demande_scolarite__code as demande_scolarite_code,
+        date_creation__date as creation_date,
+        date_modification__date as modification_date
     from source
 ),
 
@@ -29,9 +29,6 @@ final as (
         *,
         cast(extract(year from naissance_date) as integer) as naissance_annee,
         cast(extract(month from naissance_date) as integer) as naissance_mois,
-        cast(
-            {{ whole_years('naissance_date', annee_1er_janvier('annee_scolaire')) }} as integer
-        ) as age_1er_janvier,
         cast(
             {{ whole_years('debut_accompagnement_date', annee_fin('annee_scolaire')) }}
             as integer
