@@ -15,7 +15,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # dbt's manifest: the Dagster definitions read it (dagster dev parses by itself).
 DBT_SOURCES := $(shell find models seeds dbt_project/macros -type f) dbt_project.yml
 target/manifest.json: .venv/.installed $(DBT_SOURCES)
-	ALSES_WAREHOUSE=:memory: .venv/bin/dbt parse --quiet --profiles-dir dbt_project --project-dir .
+	ALSES_WAREHOUSE=:memory: .venv/bin/dbt parse --quiet --profiles-dir dbt_project --project-dir . --target duckdb
 
 $(DAGSTER_HOME):
 	mkdir -p $@ && touch $@/dagster.yaml

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,20 @@ NOMENCLATURES = ROOT / "seeds" / "nomenclatures.csv"
 # The tests' fixture drops are not the demo drops: they need a pseudonymisation secret
 # (alses/pseudonym.py), as a real export would. Subprocesses inherit it.
 os.environ.setdefault("ALSES_PSEUDO_SECRET", "tests-secret-not-for-real-data")
+
+
+@contextmanager
+def environ_restored():
+    """The process environment as it was, after code that updates it (the dbt asset
+    exports the DuckDB settings it resolved, orchestration.project.dbt_env): a leaked
+    ALSES_DUCKDB_TEMP_DIRECTORY changes dbt's profile for every later dbt call of the
+    session, whose partial parsing then gives way to a full parse (≈20 s each)."""
+    saved = dict(os.environ)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 @pytest.fixture
@@ -107,7 +122,8 @@ def run_main(monkeypatch, capfd):
         from orchestration.run import main
 
         capfd.readouterr()
-        returncode = main()
+        with environ_restored():
+            returncode = main()
         out, err = capfd.readouterr()
         return Sortie(returncode, out, err)
 
@@ -136,6 +152,11 @@ def run_year(
 ) -> dg.ExecuteInProcessResult:
     """The school-year job (or the subset of it that `asset_selection` names), in process,
     with resources read from the current settings."""
+    with environ_restored():
+        return _run_year(annee, asset_selection)
+
+
+def _run_year(annee: str, asset_selection: list[dg.AssetKey] | None) -> dg.ExecuteInProcessResult:
     from orchestration.definitions import defs
     from orchestration.partitions import ajouter_annees
     from orchestration.resources import dbt, warehouse
@@ -178,9 +199,9 @@ def fixture_job(tmp_path_factory) -> Installation:
     }
     write_drop(root / "bdc")
     Path(env["DAGSTER_HOME"]).mkdir()
-    with pytest.MonkeyPatch.context() as mp:
+    with environ_restored():
         for key, value in env.items():
-            mp.setenv(key, value)
+            os.environ[key] = value
         result = run_year()
     # The run's event log, as Dagster recorded it (scanned for identifiers).
     (root / "evenements_dagster.log").write_text(
