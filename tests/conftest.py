@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,7 +77,8 @@ def demo_drops(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_warehouse(demo_drops, tmp_path_factory):
-    """The two demo drops loaded and the dbt project built on them (dbt var demo=oui)."""
+    """The two demo drops loaded and the dbt project built on them (dbt var demo=oui);
+    the build's manifest.json and run_results.json beside it, in build/."""
     from tests.test_dbt import dbt_build
 
     tmp = tmp_path_factory.mktemp("demo_warehouse")
@@ -86,6 +88,11 @@ def demo_warehouse(demo_drops, tmp_path_factory):
             load_drop(con, demo_drops / annee, NOMENCLATURES)
     result = dbt_build(warehouse, demo=True)
     assert result.returncode == 0, result.stdout[-4000:]
+    # The build's manifest and results, kept: later dbt calls on this target folder
+    # (the analyses' compilation) overwrite target/.
+    (tmp / "build").mkdir()
+    for name in ("manifest.json", "run_results.json"):
+        shutil.copy(tmp / "target" / name, tmp / "build" / name)
     return warehouse
 
 

@@ -15,8 +15,8 @@ import pytest
 @pytest.fixture(scope="module")
 def compiled(demo_warehouse) -> dict[str, str]:
     """The compiled SQL of each `controles` test of the demo build, by model."""
-    manifest = json.loads((demo_warehouse.parent / "target" / "manifest.json").read_text())
-    statuts = json.loads((demo_warehouse.parent / "target" / "run_results.json").read_text())
+    manifest = json.loads((demo_warehouse.parent / "build" / "manifest.json").read_text())
+    statuts = json.loads((demo_warehouse.parent / "build" / "run_results.json").read_text())
     passed = {r["unique_id"] for r in statuts["results"] if r["status"] == "pass"}
     out = {}
     for uid, node in manifest["nodes"].items():
