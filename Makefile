@@ -75,7 +75,7 @@ dev: .venv/.installed target/manifest.json | $(DAGSTER_HOME)
 lint: .venv/.installed
 	.venv/bin/ruff check alses orchestration tests
 	.venv/bin/ruff format --check alses orchestration tests
-	.venv/bin/sqlfluff lint models
+	.venv/bin/sqlfluff lint models --processes 2
 
 fix: .venv/.installed
 	.venv/bin/ruff check --fix alses orchestration tests
