@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +34,20 @@ NOMENCLATURES = ROOT / "seeds" / "nomenclatures.csv"
 # The tests' fixture drops are not the demo drops: they need a pseudonymisation secret
 # (alses/pseudonym.py), as a real export would. Subprocesses inherit it.
 os.environ.setdefault("ALSES_PSEUDO_SECRET", "tests-secret-not-for-real-data")
+
+
+@contextmanager
+def environ_restored():
+    """The process environment as it was, after code that updates it (the dbt asset
+    exports the DuckDB settings it resolved, orchestration.project.dbt_env): a leaked
+    ALSES_DUCKDB_TEMP_DIRECTORY changes dbt's profile for every later dbt call of the
+    session, whose partial parsing then gives way to a full parse (≈20 s each)."""
+    saved = dict(os.environ)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 @pytest.fixture
@@ -61,7 +77,8 @@ def demo_drops(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_warehouse(demo_drops, tmp_path_factory):
-    """The two demo drops loaded and the dbt project built on them (dbt var demo=oui)."""
+    """The two demo drops loaded and the dbt project built on them (dbt var demo=oui);
+    the build's manifest.json and run_results.json beside it, in build/."""
     from tests.test_dbt import dbt_build
 
     tmp = tmp_path_factory.mktemp("demo_warehouse")
@@ -71,6 +88,11 @@ def demo_warehouse(demo_drops, tmp_path_factory):
             load_drop(con, demo_drops / annee, NOMENCLATURES)
     result = dbt_build(warehouse, demo=True)
     assert result.returncode == 0, result.stdout[-4000:]
+    # The build's manifest and results, kept: later dbt calls on this target folder
+    # (the analyses' compilation) overwrite target/.
+    (tmp / "build").mkdir()
+    for name in ("manifest.json", "run_results.json"):
+        shutil.copy(tmp / "target" / name, tmp / "build" / name)
     return warehouse
 
 
@@ -107,7 +129,8 @@ def run_main(monkeypatch, capfd):
         from orchestration.run import main
 
         capfd.readouterr()
-        returncode = main()
+        with environ_restored():
+            returncode = main()
         out, err = capfd.readouterr()
         return Sortie(returncode, out, err)
 
@@ -136,6 +159,11 @@ def run_year(
 ) -> dg.ExecuteInProcessResult:
     """The school-year job (or the subset of it that `asset_selection` names), in process,
     with resources read from the current settings."""
+    with environ_restored():
+        return _run_year(annee, asset_selection)
+
+
+def _run_year(annee: str, asset_selection: list[dg.AssetKey] | None) -> dg.ExecuteInProcessResult:
     from orchestration.definitions import defs
     from orchestration.partitions import ajouter_annees
     from orchestration.resources import dbt, warehouse
@@ -178,9 +206,9 @@ def fixture_job(tmp_path_factory) -> Installation:
     }
     write_drop(root / "bdc")
     Path(env["DAGSTER_HOME"]).mkdir()
-    with pytest.MonkeyPatch.context() as mp:
+    with environ_restored():
         for key, value in env.items():
-            mp.setenv(key, value)
+            os.environ[key] = value
         result = run_year()
     # The run's event log, as Dagster recorded it (scanned for identifiers).
     (root / "evenements_dagster.log").write_text(
