@@ -253,9 +253,7 @@ def dbt_sources() -> dict:
         columns = []
         codes: dict = {}
         for name, _, c in derived_columns(t):
-            columns.append(
-                {"name": name, "description": _DERIVED_DESCRIPTION[name.split("__")[1]]}
-            )
+            columns.append({"name": name, "description": _DERIVED_DESCRIPTION[name.split("__")[1]]})
             if c.kind == "code":
                 codes[name] = {"label": c.name, "field": c.nomenclature}
                 if c.multi:
