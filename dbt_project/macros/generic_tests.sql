@@ -30,8 +30,16 @@
     - nomenclatures: {col: field}            every non-null value is a code of the
                                              nomenclature `field` (in_nomenclature);
     - valeurs: {col: [value, ...]}           every non-null value is one of these
-                                             (dbt accepted_values). -#}
-{% test controles(model, non_nulles=[], uniques=[], cles=[], references={}, nomenclatures={}, valeurs={}) %}
+                                             (dbt accepted_values);
+    - codes: {col: {label: col, field: f, multi: bool}}  the code the extraction wrote
+                                             beside a nomenclature label (`<label>__code`,
+                                             `|`-separated `<label>__codes` when multi):
+                                             a label kept has its code (libelle_sans_code),
+                                             every code is of the nomenclature `field`
+                                             (code_inconnu); valeur is the label, never
+                                             guessed. The raw sources' safety net behind
+                                             extraction (docs/regles.md). -#}
+{% test controles(model, non_nulles=[], uniques=[], cles=[], references={}, nomenclatures={}, valeurs={}, codes={}) %}
     {%- set checks = [] -%}
     {%- for col in non_nulles -%}
         {%- do checks.append(
@@ -78,6 +86,22 @@
             ~ " as varchar) as valeur, count(*) as lignes from " ~ model ~ " where " ~ col
             ~ " is not null and " ~ col ~ " not in ('"
             ~ (values | join("', '")) ~ "') group by " ~ col
+        ) -%}
+    {%- endfor -%}
+    {%- for col, code in codes.items() -%}
+        {%- set label = code['label'] -%}
+        {%- do checks.append(
+            "select 'libelle_sans_code' as controle, '" ~ label ~ "' as colonne, cast(" ~ label
+            ~ " as varchar) as valeur, count(*) as lignes from " ~ model ~ " where " ~ label
+            ~ " is not null and " ~ col ~ " is null group by " ~ label
+        ) -%}
+        {%- set item = ("trim(" ~ split_items(col) ~ ")") if code.get('multi') else col -%}
+        {%- do checks.append(
+            "select 'code_inconnu' as controle, '" ~ label ~ "' as colonne, cast(" ~ label
+            ~ " as varchar) as valeur, count(*) as lignes from (select " ~ label ~ ", " ~ item
+            ~ " as code from " ~ model ~ " where " ~ label ~ " is not null and " ~ col
+            ~ " is not null) as items where code not in (select code from "
+            ~ ref('nomenclatures') ~ " where field = '" ~ code['field'] ~ "') group by " ~ label
         ) -%}
     {%- endfor -%}
     {%- if not checks -%}
