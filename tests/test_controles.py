@@ -41,6 +41,20 @@ def _failures(warehouse, sql: str) -> set[tuple[str, str]]:
         return {(r[0], r[1]) for r in con.execute(sql).fetchall()}
 
 
+def _corrupted(demo_warehouse, tmp_path, sqls, statements):
+    """A copy of the demo warehouse, every check of `sqls` passing on it, then changed by
+    `statements`."""
+    # Same file name: the compiled SQL names the catalog after it.
+    warehouse = tmp_path / demo_warehouse.name
+    shutil.copy(demo_warehouse, warehouse)
+    for sql in sqls:
+        assert _failures(warehouse, sql) == set()
+    with duckdb.connect(str(warehouse)) as con:
+        for statement in statements:
+            con.execute(statement)
+    return warehouse
+
+
 def test_every_core_and_staging_model_has_its_controles(compiled):
     assert {"dim_jeune", "fct_accompagnement", "stg_bdc__usagers"} <= set(compiled)
 
@@ -53,31 +67,24 @@ def test_every_intermediate_model_and_source_table_has_one_controles(compiled):
 
 
 def test_controles_name_every_broken_check(demo_warehouse, compiled, tmp_path):
-    # Same file name: the compiled SQL names the catalog after it.
-    warehouse = tmp_path / demo_warehouse.name
-    shutil.copy(demo_warehouse, warehouse)
     accompagnement, jeune = compiled["fct_accompagnement"], compiled["dim_jeune"]
     mobilisation = compiled["fct_mobilisation"]
-    for sql in (accompagnement, jeune, mobilisation):
-        assert _failures(warehouse, sql) == set()
-    with duckdb.connect(str(warehouse)) as con:
-        con.execute("insert into core.dim_jeune select * from core.dim_jeune limit 1")
-        con.execute(
-            "insert into core.fct_accompagnement select * from core.fct_accompagnement limit 1"
-        )
-        premiere = "(select min(jeune_key) from core.fct_accompagnement)"
-        con.execute(
+    premiere = "(select min(jeune_key) from core.fct_accompagnement)"
+    warehouse = _corrupted(
+        demo_warehouse,
+        tmp_path,
+        (accompagnement, jeune, mobilisation),
+        (
+            "insert into core.dim_jeune select * from core.dim_jeune limit 1",
+            "insert into core.fct_accompagnement select * from core.fct_accompagnement limit 1",
             "update core.fct_accompagnement set territoire_code = 'XXX', sexe_code = 'Z', "
-            f"est_alses = null where jeune_key = {premiere}"
-        )
-        con.execute(
+            f"est_alses = null where jeune_key = {premiere}",
             "update core.fct_accompagnement set jeune_key = null "
-            "where jeune_key = (select max(jeune_key) from core.fct_accompagnement)"
-        )
-        con.execute(
+            "where jeune_key = (select max(jeune_key) from core.fct_accompagnement)",
             "update core.fct_mobilisation set categorie = 'AUTRE' "
-            "where intervention_id = (select min(intervention_id) from core.fct_mobilisation)"
-        )
+            "where intervention_id = (select min(intervention_id) from core.fct_mobilisation)",
+        ),
+    )
     assert _failures(warehouse, jeune) == {("unique", "jeune_key")}
     assert _failures(warehouse, accompagnement) == {
         ("cle", "annee_scolaire, jeune_key"),
@@ -92,30 +99,27 @@ def test_controles_name_every_broken_check(demo_warehouse, compiled, tmp_path):
 def test_intermediate_and_source_controles_name_every_broken_check(
     demo_warehouse, compiled, tmp_path
 ):
-    warehouse = tmp_path / demo_warehouse.name
-    shutil.copy(demo_warehouse, warehouse)
     ressources, situations = compiled["int_situations__ressources"], compiled["bdc.situations"]
     cles = compiled["bdc.cles_jeunes"]
-    for sql in (ressources, situations, cles):
-        assert _failures(warehouse, sql) == set()
-    with duckdb.connect(str(warehouse)) as con:
-        con.execute(
-            "insert into intermediate.int_situations__ressources "
-            "select * from intermediate.int_situations__ressources order by situation_id limit 1"
-        )
-        con.execute(
-            "update intermediate.int_situations__ressources set situation_id = null where "
-            "situation_id = (select max(situation_id) from intermediate.int_situations__ressources)"
-        )
-        con.execute("insert into raw.situations select * from raw.situations limit 1")
-        con.execute("insert into raw.cles_jeunes select * from raw.cles_jeunes limit 1")
-        una = "(select min(situation_id) from raw.situations where scolarite is not null)"
-        con.execute(f"update raw.situations set scolarite__code = null where situation_id = {una}")
-        con.execute(
+    ressources_table = "intermediate.int_situations__ressources"
+    una = "(select min(situation_id) from raw.situations where scolarite is not null)"
+    warehouse = _corrupted(
+        demo_warehouse,
+        tmp_path,
+        (ressources, situations, cles),
+        (
+            f"insert into {ressources_table} "
+            f"select * from {ressources_table} order by situation_id limit 1",
+            f"update {ressources_table} set situation_id = null "
+            f"where situation_id = (select max(situation_id) from {ressources_table})",
+            "insert into raw.situations select * from raw.situations limit 1",
+            "insert into raw.cles_jeunes select * from raw.cles_jeunes limit 1",
+            f"update raw.situations set scolarite__code = null where situation_id = {una}",
             "update raw.situations set mesures__codes = mesures__codes || '|XXX' where "
             "situation_id = (select max(situation_id) from raw.situations "
-            "where mesures__codes is not null)"
-        )
+            "where mesures__codes is not null)",
+        ),
+    )
     assert _failures(warehouse, ressources) == {
         ("cle", "annee_scolaire, situation_id, ressource_code"),
         ("non_nulle", "situation_id"),
