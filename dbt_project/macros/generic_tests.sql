@@ -6,21 +6,9 @@
     having count(*) > 1
 {% endtest %}
 
-{# Every non-null value of a coded column is a code of the nomenclature `field`. #}
-{% test in_nomenclature(model, column_name, field) %}
-    select '{{ model.identifier }}' as table_name, '{{ column_name }}' as column_name,
-        {{ column_name }} as valeur
-    from {{ model }}
-    where
-        {{ column_name }} is not null
-        and {{ column_name }} not in (
-            select code from {{ ref('nomenclatures') }} where field = '{{ field }}'
-        )
-{% endtest %}
-
 {#- Every column check of one model in ONE test node (each node costs dbt ≈0.1–0.3 s of
     overhead in every build): the same assertions as dbt's not_null, unique,
-    relationships, accepted_values and our unique_combination and in_nomenclature, one
+    relationships, accepted_values and our unique_combination, one
     row per failing check — controle, colonne, valeur, lignes:
     - non_nulles: [col, ...]                 no null (dbt not_null);
     - uniques: [col, ...]                    no duplicate non-null value (dbt unique);
@@ -28,7 +16,7 @@
     - references: {col: {to: model, field: col}}  every non-null value exists there
                                              (dbt relationships);
     - nomenclatures: {col: field}            every non-null value is a code of the
-                                             nomenclature `field` (in_nomenclature);
+                                             nomenclature `field`;
     - valeurs: {col: [value, ...]}           every non-null value is one of these
                                              (dbt accepted_values);
     - codes: {col: {label: col, field: f, multi: bool}}  the code the extraction wrote
