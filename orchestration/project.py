@@ -8,10 +8,13 @@ executable is named explicitly rather than looked up on PATH.
 
 import os
 import sys
+from functools import cached_property
+from importlib.metadata import version as installed_version
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 from dagster_dbt.dbt_project import using_dagster_dev
+from packaging.version import Version
 
 from alses.settings import ROOT, settings
 
@@ -29,9 +32,24 @@ def dbt_env() -> None:
     os.environ.update(env)
 
 
+class AlsesDbtCliResource(DbtCliResource):
+    """dagster-dbt's resource without its two start-up costs (≈ 8 s per run, see
+    docs/performance.md): `dbt --version` in a subprocess (which also asks PyPI for the
+    latest release) — the installed dbt-core's version is read from its metadata — and a
+    dbt adapter loaded in the Dagster process, used only to fetch row counts or column
+    metadata, which no asset asks for."""
+
+    @cached_property
+    def _cli_version(self) -> Version:
+        return Version(installed_version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args):
+        return None
+
+
 def dbt_cli() -> DbtCliResource:
     # ALSES_TARGET (settings) chooses the profile's output: duckdb or postgres.
-    return DbtCliResource(
+    return AlsesDbtCliResource(
         project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE, target=settings().target
     )
 

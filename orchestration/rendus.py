@@ -1,15 +1,22 @@
-"""Render only the reports whose inputs changed, two at a time where it pays.
+"""Render only the reports whose inputs changed, every document of a run in one pool
+of processes.
 
 The inputs of a school year's report, territory sheets and detailed tables are the
 rows of the marts they read for that year and the previous one (valeur_n_1,
 evolution) — whole tables for those without `annee_scolaire` — and the code that
-writes them (the `alses` package). Their fingerprint is stored beside the outputs
-(`.empreinte_<sortie>_<année>`); a run renders a year again only when it differs or a
-file is missing.
+writes them (the `alses` package). Their fingerprint is computed once per run and
+stored beside the outputs (`.empreinte_<sortie>_<année>`); a run renders a year again
+only when it differs or a file is missing.
+
+Each document (a report, a territory sheet, the detailed tables) is one task of a pool
+of `settings().rendus_paralleles` worker processes, shared by both report assets of a
+run: the workers import WeasyPrint and pandas once (forked from a preloaded server) and
+load a year's marts once (cached by the year's fingerprint) for all its documents.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import multiprocessing
 import os
@@ -43,8 +50,24 @@ def _empreinte_code() -> str:
     return digest.hexdigest()
 
 
-def empreintes(warehouse: Path, annees: list[str]) -> dict[str, str]:
-    """{annee: fingerprint of what its report reads} for each year of `annees`."""
+#: {(run id, warehouse, years): fingerprints}: both report assets of a run read them.
+_EMPREINTES: dict[tuple, dict[str, str]] = {}
+
+
+def empreintes(warehouse: Path, annees: list[str], run_id: str | None = None) -> dict[str, str]:
+    """{annee: fingerprint of what its report reads} for each year of `annees`; computed
+    once per run (`run_id`): the marts do not change between the report assets."""
+    cle = (run_id, str(warehouse), tuple(annees))
+    if run_id is not None and cle in _EMPREINTES:
+        return _EMPREINTES[cle]
+    resultat = _calculer_empreintes(warehouse, annees)
+    if run_id is not None:
+        _EMPREINTES.clear()  # one run at a time per process
+        _EMPREINTES[cle] = resultat
+    return resultat
+
+
+def _calculer_empreintes(warehouse: Path, annees: list[str]) -> dict[str, str]:
     if settings().target == "postgres":
         # The row digest below is DuckDB's (hash of a row); on PostgreSQL every report
         # is rendered at each run (a fingerprint that never repeats).
@@ -112,26 +135,98 @@ def oublier(out_dir: Path, sortie: str, annee: str) -> None:
     _marque(out_dir, sortie, annee).unlink(missing_ok=True)
 
 
-def fiches_et_tableaux(warehouse: Path, annee: str, out_dir: Path) -> list[Path]:
-    """The territory sheets and the detailed tables of a year (here, not in the Dagster
-    module: a worker process imports only what it renders)."""
-    from alses.report.build import write_tableaux
-    from alses.report.fiches import write_fiches
+def documents(sortie: str) -> list[str]:
+    """The documents of an output for one year: "rapport", "tableaux" or a territory."""
+    if sortie == "rapport_alses":
+        return ["rapport"]
+    from alses.territoires import TERRITOIRES
 
-    return write_fiches(warehouse, annee, out_dir) + list(write_tableaux(warehouse, annee, out_dir))
+    return ["tableaux", *TERRITOIRES]  # the longest first: the pool ends together
 
 
-def rendre(fonction: Callable, warehouse: Path, annees: list[str], out_dir: Path) -> dict:
-    """Call fonction(warehouse, annee, out_dir) for each year; {annee: result}.
+#: A worker's loaded marts: {(warehouse, year, fingerprint): ReportData}.
+_DONNEES: dict[tuple, object] = {}
 
-    Two years or more: in worker processes
-    (spawned, not forked: the caller runs Dagster's threads), at most
-    `settings().rendus_paralleles` at a time. The warehouse is only read.
+
+def rendre_document(
+    warehouse: Path,
+    annee: str,
+    out_dir: Path,
+    document: str,
+    empreinte: str,
+    environ: dict[str, str] | None = None,
+):
+    """Render one document of a year; return its paths. In a worker process (or the
+    caller's): the year's marts are loaded once per fingerprint, for all its documents.
+    `environ`: the caller's environment (settings, engine), which a worker forked from
+    the pool's server would otherwise have as it was when the server started."""
+    if environ is not None and environ != os.environ:
+        os.environ.clear()
+        os.environ.update(environ)
+    from alses.report import charts
+    from alses.report.build import write_report, write_tableaux
+    from alses.report.data import load
+    from alses.report.fiches import write_fiche
+
+    cle = (str(warehouse), annee, empreinte)
+    if cle not in _DONNEES:
+        if len(_DONNEES) >= 2:  # a year's documents are rendered together
+            _DONNEES.pop(next(iter(_DONNEES)))
+        _DONNEES[cle] = load(warehouse, annee)
+    data = _DONNEES[cle]
+    charts.reinitialiser()
+    if document == "rapport":
+        return list(write_report(warehouse, annee, out_dir, data))
+    if document == "tableaux":
+        return list(write_tableaux(warehouse, annee, out_dir, data))
+    return list(write_fiche(data, document, out_dir))
+
+
+_POOL: ProcessPoolExecutor | None = None
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """The run's pool, started at its first use. Workers are forked from a server that
+    imported the renderer once (not from the caller, which runs Dagster's threads)."""
+    global _POOL
+    if _POOL is None:
+        contexte = multiprocessing.get_context("forkserver")
+        contexte.set_forkserver_preload(
+            ["orchestration.rendus", "alses.report.build", "alses.report.fiches", "weasyprint"]
+        )
+        _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=contexte)
+        atexit.register(fermer)
+    return _POOL
+
+
+def fermer() -> None:
+    """Stop the pool's workers (end of a run; they hold no connection between tasks)."""
+    global _POOL
+    if _POOL is not None:
+        _POOL.shutdown()
+        _POOL = None
+    _DONNEES.clear()
+
+
+def rendre(sortie: str, warehouse: Path, empreinte: dict[str, str], out_dir: Path) -> list[str]:
+    """Render every document of `sortie` for each year of `empreinte`; the years done.
+
+    One document only, and no pool started yet: in this process. Otherwise every
+    document is a task of the run's pool (at most `settings().rendus_paralleles`
+    processes), started at its first use and kept for the run's other report asset.
     """
-    workers = min(len(annees), settings().rendus_paralleles)
-    if workers <= 1:
-        return {annee: fonction(warehouse, annee, out_dir) for annee in annees}
-    contexte = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=contexte) as pool:
-        futures = {annee: pool.submit(fonction, warehouse, annee, out_dir) for annee in annees}
-        return {annee: f.result() for annee, f in futures.items()}
+    taches = [(annee, doc) for doc in documents(sortie) for annee in empreinte]
+    workers = settings().rendus_paralleles
+    if _POOL is None and (workers <= 1 or len(taches) <= 1):
+        for annee, doc in taches:
+            rendre_document(warehouse, annee, out_dir, doc, empreinte[annee])
+        return list(empreinte)
+    pool = _pool(workers)
+    environ = dict(os.environ)
+    futures = [
+        pool.submit(rendre_document, warehouse, annee, out_dir, doc, empreinte[annee], environ)
+        for annee, doc in taches
+    ]
+    for f in futures:
+        f.result()
+    return list(empreinte)

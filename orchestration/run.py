@@ -41,6 +41,7 @@ from alses.pseudonym import SecretError
 from alses.publish import derniere_publication, resume_publications
 from alses.retention import annee_purgee, annees_purgees, message_purgee
 from alses.settings import ROOT, empreinte_sources, is_demo, settings
+from orchestration import rendus
 from orchestration.partitions import ANNEES, ajouter_annees
 
 #: What the terminal says each step of the school-year job is doing.
@@ -122,12 +123,15 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO, forcer: bool = Fals
         job = defs.resolve_job_def("annee_complete").with_logger_defs(
             {"progression": _progress_logger(lambda step: say(f"{prefix} : {step}"), log)}
         )
-        result = job.execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            run_config={"loggers": {"progression": {}}},
-            **partitions_du_run(instance, a_charger),
-        )
+        try:
+            result = job.execute_in_process(
+                instance=instance,
+                raise_on_error=False,
+                run_config={"loggers": {"progression": {}}},
+                **partitions_du_run(instance, a_charger),
+            )
+        finally:
+            rendus.fermer()  # the report assets' worker processes
         if not result.success:
             for event in result.all_events:
                 if event.event_type == dg.DagsterEventType.STEP_FAILURE:

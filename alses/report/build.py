@@ -311,12 +311,12 @@ def render_html(data: ReportData) -> str:
     )
 
 
-def render(warehouse: Path, annee: str):
-    """(html text, WeasyPrint document) of the year's report."""
+def render(warehouse: Path, annee: str, data: ReportData | None = None):
+    """(html text, WeasyPrint document) of the year's report (`data`: the year's marts
+    already loaded, or None)."""
     from weasyprint import HTML
 
-    data = load(warehouse, annee)
-    text = render_html(data)
+    text = render_html(data if data is not None else load(warehouse, annee))
     return text, HTML(string=text).render(pdf_variant="pdf/ua-1")
 
 
@@ -332,11 +332,13 @@ def render_tableaux(data: ReportData) -> str:
     )
 
 
-def write_tableaux(warehouse: Path, annee: str, out_dir: Path) -> tuple[Path, Path]:
+def write_tableaux(
+    warehouse: Path, annee: str, out_dir: Path, data: ReportData | None = None
+) -> tuple[Path, Path]:
     """Write tableaux_alses_<annee>.html and .pdf (the detailed figures) in out_dir."""
     from weasyprint import HTML
 
-    text = render_tableaux(load(warehouse, annee))
+    text = render_tableaux(data if data is not None else load(warehouse, annee))
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path = out_dir / f"tableaux_alses_{annee}.html"
     pdf_path = out_dir / f"tableaux_alses_{annee}.pdf"
@@ -345,12 +347,14 @@ def write_tableaux(warehouse: Path, annee: str, out_dir: Path) -> tuple[Path, Pa
     return html_path, pdf_path
 
 
-def write_report(warehouse: Path, annee: str, out_dir: Path) -> tuple[Path, Path]:
+def write_report(
+    warehouse: Path, annee: str, out_dir: Path, data: ReportData | None = None
+) -> tuple[Path, Path]:
     """Write rapport_alses_<annee>.html and .pdf in out_dir; return both paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path = out_dir / f"rapport_alses_{annee}.html"
     pdf_path = out_dir / f"rapport_alses_{annee}.pdf"
-    text, document = render(warehouse, annee)
+    text, document = render(warehouse, annee, data)
     html_path.write_text(text, encoding="utf-8")
     document.write_pdf(pdf_path, pdf_variant="pdf/ua-1")
     return html_path, pdf_path

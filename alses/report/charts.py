@@ -30,6 +30,14 @@ TAILLE = 11  # font size, in SVG units (1 unit ≈ 1 CSS px at full width)
 LIGNE = 13
 _counter = itertools.count(1)
 
+
+def reinitialiser() -> None:
+    """Number the charts' ids from 1 again: each document starts there, whichever
+    process renders it and whatever it rendered before."""
+    global _counter
+    _counter = itertools.count(1)
+
+
 _ETROITS = set("il.,;:'|!ftjr()[] ")
 _LARGES = set("mwMW%")
 

@@ -189,18 +189,20 @@ def render_fiche(data: ReportData, t: str) -> str:
     )
 
 
-def write_fiches(warehouse: Path, annee: str, out_dir: Path) -> list[Path]:
-    """Write fiche_territoire_<code>_<annee>.html and .pdf for the seven territories."""
+def write_fiche(data: ReportData, t: str, out_dir: Path) -> tuple[Path, Path]:
+    """Write fiche_territoire_<t>_<annee>.html and .pdf (one territory) in out_dir."""
     from weasyprint import HTML
 
-    data = load(warehouse, annee)
+    text = render_fiche(data, t)
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for t in TERRITOIRES:
-        text = render_fiche(data, t)
-        html_path = out_dir / f"fiche_territoire_{t}_{annee}.html"
-        pdf_path = out_dir / f"fiche_territoire_{t}_{annee}.pdf"
-        html_path.write_text(text, encoding="utf-8")
-        HTML(string=text).write_pdf(pdf_path, pdf_variant="pdf/ua-1")
-        paths += [html_path, pdf_path]
-    return paths
+    html_path = out_dir / f"fiche_territoire_{t}_{data.annee}.html"
+    pdf_path = out_dir / f"fiche_territoire_{t}_{data.annee}.pdf"
+    html_path.write_text(text, encoding="utf-8")
+    HTML(string=text).write_pdf(pdf_path, pdf_variant="pdf/ua-1")
+    return html_path, pdf_path
+
+
+def write_fiches(warehouse: Path, annee: str, out_dir: Path) -> list[Path]:
+    """Write fiche_territoire_<code>_<annee>.html and .pdf for the seven territories."""
+    data = load(warehouse, annee)
+    return [p for t in TERRITOIRES for p in write_fiche(data, t, out_dir)]

@@ -1,22 +1,14 @@
 """The annual report and the territory sheets of each school year, written from the
 marts (HTML and PDF) — only for the years whose inputs changed (orchestration/rendus.py),
-several at a time when more than one is due."""
+every document a task of one pool of processes shared by both assets."""
 
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
-from alses.report.build import write_report
 from alses.settings import settings
 from orchestration.assets.dbt import dbt_models
 from orchestration.partitions import annee_scolaire
-from orchestration.rendus import (
-    a_rendre,
-    empreintes,
-    fiches_et_tableaux,
-    noter,
-    oublier,
-    rendre,
-)
+from orchestration.rendus import a_rendre, empreintes, noter, oublier, rendre
 
 MARTS = [
     get_asset_key_for_model([dbt_models], name)
@@ -44,16 +36,16 @@ def _fichiers_fiches(out_dir):
     ]
 
 
-def _rendre_si_change(context, sortie, fonction, fichiers) -> dict:
+def _rendre_si_change(context, sortie, fichiers) -> dict:
     cfg = settings()
     annees = list(context.partition_keys)
-    empreinte = empreintes(cfg.warehouse, annees)
+    empreinte = empreintes(cfg.warehouse, annees, context.run_id)
     todo = a_rendre(cfg.output_dir, sortie, empreinte, fichiers(cfg.output_dir))
     for annee in sorted(set(annees) - set(todo)):
         context.log.info(f"{sortie} {annee} : entrées inchangées, non rendu à nouveau")
     for annee in todo:
         oublier(cfg.output_dir, sortie, annee)
-    faits = rendre(fonction, cfg.warehouse, todo, cfg.output_dir)
+    faits = rendre(sortie, cfg.warehouse, {a: empreinte[a] for a in todo}, cfg.output_dir)
     for annee in todo:
         noter(cfg.output_dir, sortie, annee, empreinte[annee])
     return {
@@ -75,7 +67,7 @@ def _rendre_si_change(context, sortie, fonction, fichiers) -> dict:
     ),
 )
 def rapport_alses(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    metadata = _rendre_si_change(context, "rapport_alses", write_report, _fichiers_rapport)
+    metadata = _rendre_si_change(context, "rapport_alses", _fichiers_rapport)
     context.log.info(
         f"Rapports rendus : {metadata['rendus']} ; inchangés : {metadata['inchanges']}"
     )
@@ -96,7 +88,7 @@ def rapport_alses(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     ),
 )
 def fiches_territoire(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    metadata = _rendre_si_change(context, "fiches_territoire", fiches_et_tableaux, _fichiers_fiches)
+    metadata = _rendre_si_change(context, "fiches_territoire", _fichiers_fiches)
     context.log.info(
         f"Fiches territoire et chiffres détaillés rendus : {metadata['rendus']} "
         f"({settings().output_dir})"
