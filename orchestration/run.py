@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import re
+import sqlite3
 import sys
 import traceback
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from typing import TextIO
 
 import dagster as dg
 import duckdb
+import sqlalchemy
 from dagster._core.storage.tags import (
     ASSET_PARTITION_RANGE_END_TAG,
     ASSET_PARTITION_RANGE_START_TAG,
@@ -100,6 +102,7 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO, forcer: bool = Fals
     home = Path(os.environ.get("DAGSTER_HOME") or ROOT / ".dagster")
     home.mkdir(parents=True, exist_ok=True)
     (home / "dagster.yaml").touch()
+    historique_sans_fsync(home)
     instance = dg.DagsterInstance.from_config(str(home))
     from orchestration.definitions import defs  # imported here: its output goes to the log
 
@@ -165,6 +168,26 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO, forcer: bool = Fals
     say(f"Fiches territoire et tableaux détaillés (HTML et PDF) : {cfg.output_dir}")
     say(f"Données ouvertes (CSV, Parquet, datapackage.json) : {cfg.opendata_dir}")
     return 0
+
+
+def historique_sans_fsync(home: Path) -> None:
+    """Dagster's SQLite run history (under `home`) written without fsync.
+
+    Dagster opens a connection per event and per database (the run's, the index), each
+    commit and close syncing to disk: ≈ 4,000 fsyncs per demo run, 20 to 30 s of a
+    `make run` on this machine (docs/performance.md). With `synchronous=OFF` a crash of
+    the process loses nothing (the data is handed to the system); a crash of the machine
+    may damage the history (not the warehouse): `make clean` then starts it again.
+    """
+    racine = str(home.resolve())
+
+    @sqlalchemy.event.listens_for(sqlalchemy.engine.Engine, "connect")
+    def _sans_fsync(dbapi_connection, _record) -> None:
+        if not isinstance(dbapi_connection, sqlite3.Connection):
+            return
+        fichiers = [r[2] for r in dbapi_connection.execute("pragma database_list").fetchall()]
+        if any(f and str(Path(f).resolve()).startswith(racine) for f in fichiers):
+            dbapi_connection.execute("pragma synchronous=OFF")
 
 
 #: What a run's result depends on besides the drops (code, contract, models, seeds).
