@@ -111,6 +111,25 @@ def holm(p_valeurs: pd.Series) -> pd.Series:
     return out
 
 
+def holm_par_groupe(p_valeurs: pd.Series, groupes: pd.DataFrame) -> pd.Series:
+    """`holm` within each group of rows (same values of every column of `groupes`), for
+    every group at once: the same products and running maximum, one sort instead of a
+    Python call per group (thousands of groups at ×10). A test checks both agree."""
+    out = pd.Series(np.nan, index=p_valeurs.index)
+    ok = p_valeurs.notna().to_numpy()
+    if not ok.any():
+        return out
+    t = groupes[ok].copy()
+    t["_p"] = p_valeurs[ok].to_numpy(dtype=float)
+    t["_g"] = t.groupby(list(groupes.columns), sort=False, dropna=False).ngroup()
+    t = t.sort_values(["_g", "_p"], kind="stable")
+    m = t.groupby("_g")["_p"].transform("size").to_numpy()
+    rang = t.groupby("_g").cumcount().to_numpy()
+    t["_x"] = t["_p"].to_numpy() * (m - rang)
+    out[t.index] = np.minimum(1.0, t.groupby("_g")["_x"].cummax().to_numpy())
+    return out
+
+
 def comparer(indicateurs: pd.DataFrame) -> pd.DataFrame:
     """One row per (year, scope, territory incl. NORD, indicator, modality) of the shares
     of marts.indicateurs, with the interval and, for territories, the test."""
@@ -134,11 +153,7 @@ def comparer(indicateurs: pd.DataFrame) -> pd.DataFrame:
     df["statistique_z"] = np.where(est_terr, z, np.nan)
     df["p_valeur"] = np.where(est_terr, pv, np.nan)
     df["ecart_points"] = (df["valeur"] - df["reste_valeur"]).where(est_terr)
-    df["p_valeur_holm"] = np.nan
-    terr = df[est_terr]
-    df.loc[terr.index, "p_valeur_holm"] = terr.groupby(CLE, group_keys=False)["p_valeur"].apply(
-        holm
-    )
+    df["p_valeur_holm"] = holm_par_groupe(df["p_valeur"].where(est_terr), df[CLE])
     sig = (df["p_valeur_holm"] < ALPHA) & df["ecart_points"].notna()
     df["est_significatif"] = sig.where(df["p_valeur_holm"].notna()).astype("boolean")
     df["sens"] = np.select(

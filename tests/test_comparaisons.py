@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from alses.comparaisons import comparer, holm, wilson, z_deux_proportions, z_vectorise
+from alses.comparaisons import (
+    comparer,
+    holm,
+    holm_par_groupe,
+    wilson,
+    z_deux_proportions,
+    z_vectorise,
+)
 
 
 def test_wilson_interval_of_8_out_of_10():
@@ -32,6 +40,19 @@ def test_holm_by_hand():
     # sorted 0.01, 0.03, 0.04 → 3 × 0.01, max(2 × 0.03, .03), max(1 × 0.04, .06)
     out = holm(pd.Series([0.04, 0.01, float("nan"), 0.03]))
     assert list(out.round(6).fillna(-1)) == [0.06, 0.03, -1, 0.06]
+
+
+def test_holm_per_group_agrees_with_holm_on_each_group():
+    rng = np.random.default_rng(7)
+    n = 400
+    p = pd.Series(rng.choice([0.001, 0.02, 0.04, 0.3, 0.9, np.nan], n) * rng.uniform(0.5, 1, n))
+    groupes = pd.DataFrame({"a": rng.integers(0, 5, n), "b": rng.choice(["x", "y", None], n)})
+    out = holm_par_groupe(p, groupes)
+    attendu = pd.concat(
+        holm(g) for _, g in p.groupby([groupes.a, groupes.b.fillna("∅")], group_keys=False)
+    ).sort_index()
+    assert out.equals(attendu)  # the same floats, NaN where the p-value is missing
+    assert out.notna().sum() == p.notna().sum() > 0
 
 
 def _cells(valeurs):
