@@ -1,11 +1,15 @@
 """Reading a BDC file as a whole: file kind, encoding, separator, header, line numbers.
 
-A simple file (valid UTF-8, or Windows-1252 without a byte from 0x80 to 0x9F; no quote,
-no carriage return, no blank line, the same number of separators on every line: checked
-by a chunked byte scan and one DuckDB scan) is read by DuckDB in the extraction's own
-query, with no Python pass per row and no copy (`_read_fast`, `FileReading.select`). Any
-other file, or any sheet of the workbook, is read by the careful reader below, whose
-output the extraction reads to the very same rows (property tests compare them).
+A simple file (valid UTF-8, or Windows-1252 without a byte it leaves undefined; every
+line ended by `\n`, or every line by `\r\n`; quotes, if any, around whole fields and
+closed on their line; no blank line, the same number of separators on every line:
+checked by a chunked byte scan and one DuckDB scan) is read by DuckDB in the
+extraction's own query, with no Python pass per row (`_read_fast`,
+`FileReading.select`) — from the file itself, or, for Windows-1252 with bytes from 0x80
+to 0x9F (œ, ’, €: DuckDB reads Latin-1 but not Windows-1252), from a UTF-8 copy made by
+chunks in the load's private temporary folder. Any other file, or any sheet of the
+workbook, is read by the careful reader below, whose output the extraction reads to the
+very same rows (property tests compare them).
 
 The careful reader reads each file once, physical line by physical line, with every
 read bounded (`MAX_LINE_BYTES` a line, `MAX_FILE_BYTES` a
@@ -463,32 +467,58 @@ def _data_header(table: Table) -> list[str]:
 
 #: Bytes where Windows-1252 and Latin-1 differ (or Windows-1252 has no character).
 _CP1252_ONLY = re.compile(rb"[\x80-\x9f]")
+#: Bytes Windows-1252 leaves undefined: the careful reader sets their lines aside.
+_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+#: A line of fields each either quoted whole (closed on the line, `""` inside) or free of
+#: quotes: the careful reader, DuckDB and this pattern split it alike.
+_WELL_QUOTED = '(?:"(?:[^"]|"")*"|[^";]*)(?:;(?:"(?:[^"]|"")*"|[^";]*))*'
 
 
-def _simple(fh: BinaryIO, encoding: str) -> tuple[bytes, int] | None:
-    """(first line, number of lines) of a file the fast path may read, else None.
+@dataclass
+class _Simple:
+    first: bytes  # the header line, without its line end
+    lines: int  # physical lines
+    quotes: bool  # a quote somewhere: every line is checked by `_WELL_QUOTED`
+    transcode: bool  # Windows-1252 with bytes from 0x80 to 0x9F: read from a UTF-8 copy
+    crlf: bool  # every line ended by \r\n
 
-    Simple: valid UTF-8 — or Windows-1252 without any byte from 0x80 to 0x9F, hence
-    Latin-1, which DuckDB reads itself —, no quote, no carriage return, no NUL, header on
-    line 1. Scanned
-    by chunks, never whole, with no Python pass per line (byte searches and the
-    incremental decoder, in C). The rules on each line (no blank line, as many fields as
-    the header's, no line over `MAX_LINE_BYTES`) are checked by DuckDB (`_read_fast`).
+
+def _simple(fh: BinaryIO, encoding: str) -> _Simple | None:
+    """What the fast path needs of a file it may read, else None.
+
+    Simple: valid UTF-8 — or Windows-1252 without a byte it leaves undefined —, every
+    line ended by `\n`, or every line by `\r\n` (no other carriage return), no NUL,
+    a header on line 1 without a quote. Scanned by chunks, never whole, with no Python
+    pass per line (byte searches and the incremental decoder, in C). The rules on each
+    line (no blank line, as many fields as the header's, quotes closed on their line
+    around whole fields, no line over `MAX_LINE_BYTES`) are checked by DuckDB
+    (`_read_fast`).
     """
     fh.seek(0)
     first = fh.readline(MAX_LINE_BYTES + 1)
-    if not first.endswith(b"\n") or len(first) > MAX_LINE_BYTES:
-        return None  # a header alone, or a header line too long: the careful reader says it
+    if not first.endswith(b"\n") or len(first) > MAX_LINE_BYTES or b'"' in first:
+        return None  # a header alone, too long or quoted: the careful reader says it
     fh.seek(0)
     decoder = codecs.getincrementaldecoder("utf-8")()
     lines, total, ends_with_newline = 0, 0, True
+    cr = crlf = 0
+    quotes = transcode = False
+    previous_cr = False
     while chunk := fh.read(CHUNK):
         total += len(chunk)
-        if total > MAX_FILE_BYTES or b'"' in chunk or b"\r" in chunk or b"\x00" in chunk:
+        if total > MAX_FILE_BYTES or b"\x00" in chunk:
             return None
+        quotes = quotes or b'"' in chunk
+        if b"\r" in chunk:
+            cr += chunk.count(b"\r")
+            crlf += chunk.count(b"\r\n")
+        crlf += previous_cr and chunk.startswith(b"\n")
+        previous_cr = chunk.endswith(b"\r")
         if encoding == "cp1252":
             if _CP1252_ONLY.search(chunk):
-                return None
+                if _CP1252_UNDEFINED.search(chunk):
+                    return None
+                transcode = True
         else:
             try:
                 decoder.decode(chunk)
@@ -500,32 +530,50 @@ def _simple(fh: BinaryIO, encoding: str) -> tuple[bytes, int] | None:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return None
+    if cr and not (cr == crlf == lines):
+        return None  # a lone CR, or line ends mixed: the careful reader
     lines += 0 if ends_with_newline else 1
     if lines < 2:
         return None
-    return first[:-1], lines
+    return _Simple(first.rstrip(b"\r\n"), lines, quotes, transcode, cr > 0)
+
+
+def _transcode(fh: BinaryIO, out: Path) -> None:
+    """A UTF-8 copy of a Windows-1252 file (chunk by chunk: one byte is one character),
+    for DuckDB, which reads no Windows-1252. In the load's private temporary folder,
+    deleted with it."""
+    fh.seek(0)
+    with out.open("wb") as dst:
+        while chunk := fh.read(CHUNK):
+            dst.write(chunk.decode("cp1252").encode("utf-8"))
 
 
 def _read_fast(
-    fh: BinaryIO, path: Path, encoding: str, table: Table, source: str
+    fh: BinaryIO, path: Path, encoding: str, table: Table, source: str, out: Path | None = None
 ) -> FileReading | None:
-    """A simple file (see `_simple`) is read by DuckDB, with no Python pass per row
-    and no copy: the reading carries the SQL that reads it (`FileReading.select`, run by
-    the extraction); its records are its lines, so line numbers stay exact. The file is
+    """A simple file (see `_simple`) is read by DuckDB, with no Python pass per row:
+    the reading carries the SQL that reads it (`FileReading.select`, run by the
+    extraction); its records are its lines, so line numbers stay exact. The file is
     first counted by DuckDB under the same strict rules: None (not simple, a row of
-    another width, a line too long, any count but the lines'), the careful reader reads
-    it."""
+    another width, a quote around part of a field or left open, a line too long, any
+    count but the lines'), the careful reader reads it. A Windows-1252 file with bytes
+    from 0x80 to 0x9F (œ, ’, €) is read from a UTF-8 copy (`out`; None: not read)."""
     simple = _simple(fh, encoding)
     if simple is None:
         return None
-    first_line, lines = simple
+    first_line, lines = simple.first, simple.lines
     if first_line.startswith(codecs.BOM_UTF8):
         first_line = first_line[len(codecs.BOM_UTF8) :]
     codec = "latin-1" if encoding == "cp1252" else "utf-8"
-    first = Record(1, 1, first_line.decode(codec).split(";"))
+    first = Record(1, 1, first_line.decode("cp1252" if simple.transcode else codec).split(";"))
     names = [header_name(h) for h in first.fields]
     if not (set(table.column_names) | set(table.personal)) & set(names) or not names[-1]:
         return None  # no header, trailing separators: the careful reader says it
+    if simple.transcode:
+        if out is None:
+            return None
+        _transcode(fh, out)
+        path, codec = out, "utf-8"
     reading = FileReading(table.name, source, path, encoding=encoding, lines=lines)
     layout = _layout(first, names, table, reading)
     import duckdb
@@ -534,33 +582,45 @@ def _read_fast(
 
     chars = "' \t' || chr(160)"
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(layout.width)) + "}"
+    quote = "'\"'" if simple.quotes else "''"
+    # The careful reader's limit counts the line end: one byte more with \r\n.
+    longest = MAX_LINE_BYTES + 1 - simple.crlf
     scan = (
-        f"read_csv({literal(path)}, delim=';', quote='', escape='', header=false, skip=1, "
-        f"encoding={literal(codec)}, "
+        f"read_csv({literal(path)}, delim=';', quote={quote}, escape={quote}, header=false, "
+        f"skip=1, encoding={literal(codec)}, "
         f"auto_detect=false, columns={columns}, strict_mode=true, null_padding=false, "
-        f"parallel=false, max_line_size={MAX_LINE_BYTES + 1})"
+        f"parallel=false, max_line_size={longest})"
     )
     # Every line whole (byte 1 is no BDC character: a file holding it goes the careful
     # way): its separators counted (DuckDB's strict mode lets some extra fields through),
-    # a blank line (nothing but separators and spaces) found.
+    # a blank line (nothing but separators and spaces) found. With quotes: every line
+    # made of whole fields, quoted or quote-free (`_WELL_QUOTED`), its separators
+    # counted outside the quoted fields, and a line of nothing but separators, spaces
+    # and quotes taken as blank (the careful reader then decides).
     lines_scan = (
         f"read_csv({literal(path)}, delim=chr(1), quote='', escape='', header=false, "
         f"encoding={literal(codec)}, skip=1, auto_detect=false, "
         "columns={'l': 'VARCHAR'}, strict_mode=true, "
-        f"null_padding=false, max_line_size={MAX_LINE_BYTES + 1})"
+        f"null_padding=false, max_line_size={longest})"
     )
+    if simple.quotes:
+        fields = "regexp_replace(coalesce(l, ''), '\"(?:[^\"]|\"\")*\"', '', 'g')"
+        blank = "'[; \t\xa0\"]*'"
+        malformed = f"not regexp_full_match(coalesce(l, ''), {literal(_WELL_QUOTED)})"
+    else:
+        fields, blank, malformed = "coalesce(l, '')", "'[; \t\xa0]*'", "false"
     try:
         with duckdb.connect() as con:
-            rows, ragged, blank = con.execute(
-                f"select count(*), count(*) filter (where coalesce(length(l), 0) - "
-                f"coalesce(length(replace(l, ';', '')), 0) <> {layout.header_width - 1}), "
-                "count(*) filter (where regexp_full_match(coalesce(l, ''), "
-                "'[; \t\xa0]*')) "
+            rows, ragged, blanks, bad = con.execute(
+                f"select count(*), count(*) filter (where length({fields}) - "
+                f"length(replace({fields}, ';', '')) <> {layout.header_width - 1}), "
+                f"count(*) filter (where regexp_full_match(coalesce(l, ''), {blank})), "
+                f"count(*) filter (where {malformed} or contains(coalesce(l, ''), chr(13))) "
                 f"from {lines_scan}"
             ).fetchone()
     except duckdb.Error:
         return None  # never re-raised: DuckDB's message quotes the line it failed on
-    if rows != lines - 1 or ragged or blank:
+    if rows != lines - 1 or ragged or blanks or bad:
         return None
     values = ", ".join(
         f"nullif(trim(c{i}, {chars}), '') as {identifier(name)}"
@@ -585,7 +645,7 @@ def read_csv_file(
     source = source or path.name
     with open_regular(path, source) as fh:
         encoding = detect_encoding(fh, source)
-        if fast and (reading := _read_fast(fh, path, encoding, table, source)):
+        if fast and (reading := _read_fast(fh, path, encoding, table, source, out)):
             return reading
         fh.seek(0)
         count = [0]

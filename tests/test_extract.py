@@ -405,3 +405,76 @@ def test_reloading_a_year_replaces_it(tmp_path, con, load):
     assert con.execute(
         "select annee_scolaire, count(*) from raw.interventions group by 1 order by 1"
     ).fetchall() == [("2020-2021", 2), ("2021-2022", 2)]
+
+
+# --------------------------------------------------------------------------- fast path
+# Files with CRLF line ends, quoted fields, or Windows-1252 bytes from 0x80 to 0x9F are
+# read by DuckDB too (alses/reading.py, `_simple`); whatever it reads, it reads exactly
+# as the careful reader (the same comparison as tests/test_hostile_properties.py).
+
+from hypothesis import given, settings  # noqa: E402
+
+from tests.test_hostile_properties import (  # noqa: E402
+    BASE,
+    assert_both_readers_agree,
+    file_name,
+    splices_of,
+)
+
+
+def _quoted_crlf(content: bytes) -> bytes:
+    """Every other field of each data line quoted (a `""` inside one), CRLF line ends."""
+    lines = content.decode("utf-8").split("\n")
+    out = [lines[0]]
+    for line in lines[1:]:
+        fields = line.split(";")
+        out.append(
+            ";".join(f'"{v}"' if i % 2 else v for i, v in enumerate(fields)) if line else line
+        )
+    out[1] = out[1].replace('"', '"Le ""quartier""; ', 1) if '"' in out[1] else out[1]
+    return "\r\n".join(out).encode("utf-8")
+
+
+BASE_QUOTED_CRLF = {name: _quoted_crlf(content) for name, content in BASE.items()}
+QUOTED = [b";", b"x", b'"', b'""', b"\r\n", b"\n", b"\r", b" ", b"\xc3\xa9", b'";"']
+WINDOWS = [b";", b"x", b"\n", b"\r\n", b" ", b"\x9c", b"\x92", b"\x80", b"\x81", b'"']
+
+
+def _mutate(content: bytes, how) -> bytes:
+    for pos, cut, insert in how[1]:
+        at = pos % (len(content) + 1)
+        content = content[:at] + insert + content[at + cut :]
+    return content
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(name=file_name, how=splices_of(QUOTED))
+def test_fast_path_reads_quoted_crlf_files_exactly_like_the_careful_reader(name, how):
+    assert_both_readers_agree(name, _mutate(BASE_QUOTED_CRLF[name], how))
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, database=None)
+@given(name=file_name, how=splices_of(WINDOWS))
+def test_fast_path_reads_windows_1252_with_c1_bytes_exactly_like_the_careful_reader(name, how):
+    content = BASE[name].decode("utf-8").replace("é", "œ’").encode("cp1252")
+    assert_both_readers_agree(name, _mutate(content, how))
+
+
+def test_quoted_crlf_and_windows_1252_files_take_the_fast_path(tmp_path):
+    from alses import reading
+    from alses.contract import TABLES_BY_NAME
+
+    windows = {n: c.decode("utf-8").replace("é", "œ’€").encode("cp1252") for n, c in BASE.items()}
+    assert any(b"\x9c" in c for c in windows.values())
+    assert all(b'"' in c and b"\r\n" in c for c in BASE_QUOTED_CRLF.values())
+    for kind, files in (("quoted_crlf", BASE_QUOTED_CRLF), ("cp1252", windows)):
+        for name, content in files.items():
+            path = tmp_path / f"{name}.csv"
+            path.write_bytes(content)
+            with path.open("rb") as fh:
+                encoding = reading.detect_encoding(fh, name)
+                out = tmp_path / f"{name}.utf8.csv"
+                got = reading._read_fast(fh, path, encoding, TABLES_BY_NAME[name], name, out)
+            assert got is not None, (kind, name)
+            assert got.rows == content.count(b"\n") - 1  # every line but the header
+            assert_both_readers_agree(name, content)
