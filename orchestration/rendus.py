@@ -21,7 +21,7 @@ import hashlib
 import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -206,6 +206,37 @@ def fermer() -> None:
         _POOL.shutdown()
         _POOL = None
     _DONNEES.clear()
+    _AVANCE.clear()
+
+
+#: Documents submitted ahead by the run's first report asset for the other one:
+#: {(sortie, annee, empreinte): futures}; the other asset waits for them.
+_AVANCE: dict[tuple[str, str, str], list[Future]] = {}
+
+
+def _soumettre(sortie: str, warehouse: Path, empreinte: dict[str, str], out_dir: Path):
+    pool = _pool(settings().rendus_paralleles)
+    environ = dict(os.environ)
+    return {
+        annee: [
+            pool.submit(rendre_document, warehouse, annee, out_dir, doc, empreinte[annee], environ)
+            for doc in documents(sortie)
+        ]
+        for annee in empreinte
+    }
+
+
+def en_parallele(taches: int) -> bool:
+    """Whether `taches` documents go to the pool (started, or worth starting)."""
+    return _POOL is not None or (settings().rendus_paralleles > 1 and taches > 1)
+
+
+def avancer(sortie: str, warehouse: Path, empreinte: dict[str, str], out_dir: Path) -> None:
+    """Submit the documents of the run's other report asset now, so that every document
+    of the run shares the pool at once (the longest first); that asset then only waits
+    for them (`rendre`)."""
+    for annee, futures in _soumettre(sortie, warehouse, empreinte, out_dir).items():
+        _AVANCE[(sortie, annee, empreinte[annee])] = futures
 
 
 def rendre(sortie: str, warehouse: Path, empreinte: dict[str, str], out_dir: Path) -> list[str]:
@@ -213,20 +244,19 @@ def rendre(sortie: str, warehouse: Path, empreinte: dict[str, str], out_dir: Pat
 
     One document only, and no pool started yet: in this process. Otherwise every
     document is a task of the run's pool (at most `settings().rendus_paralleles`
-    processes), started at its first use and kept for the run's other report asset.
+    processes), started at its first use and kept for the run's other report asset;
+    documents already submitted for this fingerprint (`avancer`) are waited for.
     """
-    taches = [(annee, doc) for doc in documents(sortie) for annee in empreinte]
-    workers = settings().rendus_paralleles
-    if _POOL is None and (workers <= 1 or len(taches) <= 1):
-        for annee, doc in taches:
-            rendre_document(warehouse, annee, out_dir, doc, empreinte[annee])
+    avance = {
+        a: _AVANCE.pop((sortie, a, e)) for a, e in empreinte.items() if (sortie, a, e) in _AVANCE
+    }
+    reste = {a: e for a, e in empreinte.items() if a not in avance}
+    if not avance and not en_parallele(len(reste) * len(documents(sortie))):
+        for annee in reste:
+            for doc in documents(sortie):
+                rendre_document(warehouse, annee, out_dir, doc, reste[annee])
         return list(empreinte)
-    pool = _pool(workers)
-    environ = dict(os.environ)
-    futures = [
-        pool.submit(rendre_document, warehouse, annee, out_dir, doc, empreinte[annee], environ)
-        for annee, doc in taches
-    ]
-    for f in futures:
+    futures = _soumettre(sortie, warehouse, reste, out_dir) if reste else {}
+    for f in [f for fs in (*avance.values(), *futures.values()) for f in fs]:
         f.result()
     return list(empreinte)

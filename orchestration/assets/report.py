@@ -8,7 +8,16 @@ from dagster_dbt import get_asset_key_for_model
 from alses.settings import settings
 from orchestration.assets.dbt import dbt_models
 from orchestration.partitions import annee_scolaire
-from orchestration.rendus import a_rendre, empreintes, noter, oublier, rendre
+from orchestration.rendus import (
+    a_rendre,
+    avancer,
+    documents,
+    empreintes,
+    en_parallele,
+    noter,
+    oublier,
+    rendre,
+)
 
 MARTS = [
     get_asset_key_for_model([dbt_models], name)
@@ -36,6 +45,20 @@ def _fichiers_fiches(out_dir):
     ]
 
 
+def _todo_autre(context, sortie: str, empreinte: dict[str, str]) -> list[str]:
+    """The years the run's other report asset will render (none if the run does not
+    select it), their fingerprints forgotten first (a failed render is redone)."""
+    cfg = settings()
+    autre, fichiers = AUTRE[sortie]
+    selection = context.run.asset_selection  # empty or None: the whole job
+    if selection and dg.AssetKey(["outputs", autre]) not in selection:
+        return []
+    todo = a_rendre(cfg.output_dir, autre, empreinte, fichiers(cfg.output_dir))
+    for annee in todo:
+        oublier(cfg.output_dir, autre, annee)
+    return todo
+
+
 def _rendre_si_change(context, sortie, fichiers) -> dict:
     cfg = settings()
     annees = list(context.partition_keys)
@@ -45,6 +68,15 @@ def _rendre_si_change(context, sortie, fichiers) -> dict:
         context.log.info(f"{sortie} {annee} : entrées inchangées, non rendu à nouveau")
     for annee in todo:
         oublier(cfg.output_dir, sortie, annee)
+    # The run's first report asset submits every document of both to the pool, the
+    # reports (the longest) first; the second asset then waits for its own.
+    plan = {sortie: todo, AUTRE[sortie][0]: _todo_autre(context, sortie, empreinte)}
+    if plan[AUTRE[sortie][0]] and en_parallele(
+        sum(len(documents(s)) * len(a) for s, a in plan.items())
+    ):
+        for s in ("rapport_alses", "fiches_territoire"):
+            if plan[s]:
+                avancer(s, cfg.warehouse, {a: empreinte[a] for a in plan[s]}, cfg.output_dir)
     faits = rendre(sortie, cfg.warehouse, {a: empreinte[a] for a in todo}, cfg.output_dir)
     for annee in todo:
         noter(cfg.output_dir, sortie, annee, empreinte[annee])
@@ -53,6 +85,13 @@ def _rendre_si_change(context, sortie, fichiers) -> dict:
         "inchanges": ", ".join(sorted(set(annees) - set(todo))) or "aucun",
         "fichiers": sum(len(fichiers(cfg.output_dir)(a)) for a in faits),
     }
+
+
+#: Each report asset's other one, and that one's files.
+AUTRE = {
+    "rapport_alses": ("fiches_territoire", _fichiers_fiches),
+    "fiches_territoire": ("rapport_alses", _fichiers_rapport),
+}
 
 
 @dg.asset(
