@@ -62,7 +62,7 @@ def _todo_autre(context, sortie: str, empreinte: dict[str, str]) -> list[str]:
 def _rendre_si_change(context, sortie, fichiers) -> dict:
     cfg = settings()
     annees = list(context.partition_keys)
-    empreinte = empreintes(cfg.warehouse, annees, context.run_id)
+    empreinte = empreintes(cfg.warehouse, annees, context.run.run_id)
     todo = a_rendre(cfg.output_dir, sortie, empreinte, fichiers(cfg.output_dir))
     for annee in sorted(set(annees) - set(todo)):
         context.log.info(f"{sortie} {annee} : entrées inchangées, non rendu à nouveau")
