@@ -414,3 +414,23 @@ def test_territory_sheets(demo_warehouse, data, mart, tmp_path):
             pdf = tmp_path / "fiche.pdf"
             HTML(string=text).write_pdf(pdf)
             assert len(PdfReader(pdf).pages) == 2
+
+
+def test_one_loaded_year_renders_every_document_alike_in_any_order(data):
+    """The render pool loads a year's marts once for all its documents
+    (orchestration/rendus.py) and numbers each document's charts from 1: a report
+    rendered after the sheets and tables of the same loaded data, or twice, is the
+    same HTML."""
+    from alses.report import charts
+    from alses.report.build import render_html, render_tableaux
+    from alses.report.fiches import render_fiche
+
+    charts.reinitialiser()
+    premier = render_html(data)
+    for t in TERRITOIRES:
+        render_fiche(data, t)
+    render_tableaux(data)
+    charts.reinitialiser()
+    apres = render_html(data)
+    assert 'id="c1-t"' in premier and premier.count("<svg") > 10
+    assert apres == premier
