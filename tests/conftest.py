@@ -26,6 +26,7 @@ import json
 import os
 import shutil
 import tempfile
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,7 +128,8 @@ def pytest_configure(config):
     # An xdist worker loads the Dagster definitions (which read the manifest) at once,
     # under the lock, rather than at the first test that imports them.
     if hasattr(config, "workerinput") and MANIFEST.is_file():
-        with manifest_lock():
+        with manifest_lock(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Dagster's beta notices, outside any test
             import orchestration.definitions  # noqa: F401
 
 
