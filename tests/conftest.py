@@ -287,10 +287,30 @@ def _run_year(annee: str, asset_selection: list[dg.AssetKey] | None) -> dg.Execu
 
 
 @pytest.fixture(scope="session")
-def fixture_job(tmp_path_factory) -> Installation:
+def pg_construction(tmp_path_factory):
+    """tests/test_postgres.py's database, loaded, its dbt build running in the background
+    (tests.test_postgres.demarrer); dropped at the end of the session."""
+    from tests.test_postgres import demarrer
+
+    construction = demarrer(tmp_path_factory.mktemp("pg"))
+    yield construction
+    construction.arreter()
+
+
+@pytest.fixture(scope="session")
+def fixture_job(tmp_path_factory, request) -> Installation:
     """A throwaway installation (fixture drop, warehouse, published file, outputs) after
     one successful run of the school-year job; every path holds an apostrophe, an accent
-    and spaces, as a real folder name may (each enters SQL through alses.sql)."""
+    and spaces, as a real folder name may (each enters SQL through alses.sql).
+
+    When the session runs the PostgreSQL tests (a server configured), their build starts
+    first (`pg_construction`): it needs only the fixture drop, and runs beside the job."""
+    from alses.settings import postgres_settings
+
+    if postgres_settings() is not None and any(
+        item.module.__name__.endswith("test_postgres") for item in request.session.items
+    ):
+        request.getfixturevalue("pg_construction")
     root = tmp_path_factory.mktemp("operations") / "l'entrepôt des données"
     root.mkdir()
     env = {

@@ -5,12 +5,13 @@ variables, the roles (alses/roles.py), the session job's fixture drop (2021-2022
 year of `fixture_job`) and the same drop a year later (2022-2023: a previous year for the
 report's reader) loaded through the COPY loader (alses/pgload.py), the dbt project built
 there with its tests (dbt-postgres), and the marts dbt cannot write there
-(comparaisons_territoriales, secret_statistique). Then: every mart, 2022-2023 rows left
-aside, equals cell by cell the DuckDB warehouse the school-year job built on the same
-drop (`fixture_job`), the analysts' role reads the marts and nothing else, the report's
-reader reads from the server. (The fixture drop rather than the demo: what the test
-proves is the same cells on both engines, and the tiny drop builds in a fraction of the
-time; tests/conftest.py.)
+(comparaisons_territoriales, secret_statistique); the load and the build start as the
+session's job starts (`pg_construction`, tests/conftest.py) and run beside it. Then: every
+mart, 2022-2023 rows left aside, equals cell by cell the DuckDB warehouse the school-year
+job built on the same drop (`fixture_job`), the analysts' role reads the marts and
+nothing else, the report's reader reads from the server. (The fixture drop rather than
+the demo: what the test proves is the same cells on both engines, and the tiny drop
+builds in a fraction of the time.)
 
 Without a server (no PGHOST) these tests skip; `.ci/run` starts a throwaway one.
 """
@@ -23,6 +24,8 @@ import re
 import subprocess
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -63,9 +66,35 @@ def _sur_postgres(base: str):
 ANNEE, SUIVANTE = "2021-2022", "2022-2023"
 
 
-@pytest.fixture(scope="session")
-def pg_warehouse(fixture_job, tmp_path_factory):
-    """The database's name, once built."""
+@dataclass
+class Construction:
+    """The server's database, loaded, and its dbt build running in the background."""
+
+    base: str
+    target: Path
+    journal: Path
+    build: subprocess.Popen
+
+    def attendre(self) -> None:
+        returncode = self.build.wait()
+        sortie = self.journal.read_text(encoding="utf-8", errors="replace")
+        assert returncode == 0, sortie[-4000:]
+
+    def arreter(self) -> None:
+        import psycopg
+
+        if self.build.poll() is None:
+            self.build.kill()
+            self.build.wait()
+        with psycopg.connect(**PG.conninfo(), autocommit=True) as admin:
+            admin.execute(f'drop database if exists "{self.base}" with (force)')
+
+
+def demarrer(tmp: Path) -> Construction:
+    """A fresh database loaded with the fixture drop (the one fixture_job writes) and the
+    same drop a year later, then `dbt build` started there in a subprocess (it needs
+    nothing of the job): conftest's fixture_job calls this before its own run, so the
+    server builds while the job runs."""
     import psycopg
 
     from tests.bdc_fixture import decaler, tables, write_drop
@@ -79,13 +108,11 @@ def pg_warehouse(fixture_job, tmp_path_factory):
         PGDATABASE=base,
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
     )
-    tmp = tmp_path_factory.mktemp("pg")
-    target = tmp / "target"
-    drops = [fixture_job.root / "bdc" / ANNEE, write_drop(tmp, decaler(tables(), 1), SUIVANTE)]
+    drops = [write_drop(tmp / "bdc"), write_drop(tmp / "bdc", decaler(tables(), 1), SUIVANTE)]
+    journal = tmp / "dbt_build.log"
     try:
         with _sur_postgres(base) as cfg:
             from alses.engine import PgConnection, pg_connect
-            from alses.opendata import ecrire_secret
             from alses.pgload import load_drop_postgres
             from alses.roles import creer_roles
 
@@ -94,26 +121,36 @@ def pg_warehouse(fixture_job, tmp_path_factory):
                 conn.commit()
                 for drop in drops:
                     load_drop_postgres(conn, drop, cfg.nomenclatures)
-            # The job's variables on that drop (not the demo).
-            build = subprocess.run(
+        # The job's variables on that drop (not the demo).
+        with journal.open("w", encoding="utf-8") as out:
+            build = subprocess.Popen(
                 [str(ROOT / ".venv" / "bin" / "dbt"), "build", "--profiles-dir", "dbt_project"]
-                + ["--project-dir", ".", "--target-path", str(target)]
+                + ["--project-dir", ".", "--target-path", str(tmp / "target")]
                 + ["--exclude", "comparaisons_territoriales", "--vars", '{"demo": "non"}'],
                 cwd=ROOT,
                 env=env,
-                capture_output=True,
-                text=True,
-                check=False,
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
-            assert build.returncode == 0, build.stdout[-4000:]
-            from alses.comparaisons import ecrire_comparaisons
-
-            ecrire_comparaisons(target / "manifest.json")
-            ecrire_secret(cfg.warehouse)
-        yield base
-    finally:
+    except BaseException:
         with psycopg.connect(**PG.conninfo(), autocommit=True) as admin:
             admin.execute(f'drop database if exists "{base}" with (force)')
+        raise
+    return Construction(base, tmp / "target", journal, build)
+
+
+@pytest.fixture(scope="session")
+def pg_warehouse(fixture_job, pg_construction):
+    """The database's name, once built: the build started by fixture_job (conftest)
+    finished, then the marts dbt cannot write there."""
+    pg_construction.attendre()
+    with _sur_postgres(pg_construction.base) as cfg:
+        from alses.comparaisons import ecrire_comparaisons
+        from alses.opendata import ecrire_secret
+
+        ecrire_comparaisons(pg_construction.target / "manifest.json")
+        ecrire_secret(cfg.warehouse)
+    return pg_construction.base
 
 
 def _rows(cur_rows, columns, types):
