@@ -41,8 +41,15 @@ roles: .venv/.installed
 
 # Debian's Chromium and its driver (the report's rendering test) are installed by .ci/run;
 # without them that test skips and says how to install them.
-test: lint target/manifest.json | $(DAGSTER_HOME)
-	$(PY) -m pytest -q
+# pytest on two workers (pytest-xdist, --dist loadgroup: each session build on one
+# worker, tests/conftest.py) while `make lint` runs beside it (its output is printed
+# after pytest's); either failing fails the target. README, « Durée de make test ».
+test: .venv/.installed target/manifest.json | $(DAGSTER_HOME)
+	@lint_log=$$(mktemp); $(MAKE) --no-print-directory lint >"$$lint_log" 2>&1 & lint=$$!; \
+	$(PY) -m pytest -q -n 2 --dist loadgroup; tests=$$?; \
+	wait $$lint; lint_rc=$$?; cat "$$lint_log"; rm -f "$$lint_log"; \
+	[ $$lint_rc -eq 0 ] || echo "make lint a échoué (voir ci-dessus)."; \
+	[ $$tests -eq 0 ] && [ $$lint_rc -eq 0 ]
 
 # Every school year found in ALSES_BDC_DIR in one pass: one run over every partition
 # (the same command as run; in the Dagster UI: job annee_complete, "Launch backfill" —

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 HEADERS = {
@@ -172,6 +173,17 @@ ROWS = {
 
 def tables() -> dict[str, tuple[list[str], list[list[str]]]]:
     return {t: (list(HEADERS[t]), copy.deepcopy(ROWS[t])) for t in HEADERS}
+
+
+def decaler(data: dict[str, tuple[list[str], list[list[str]]]], k: int) -> dict:
+    """The drop `data` k school years later: every date (jj/mm/aaaa or aaaa-mm-jj) moved
+    by k years, so every interval and age stays as it was."""
+
+    def cell(c: str) -> str:
+        c = re.sub(r"\b(\d{1,2}/\d{1,2}/)(\d{4})\b", lambda m: f"{m[1]}{int(m[2]) + k}", c)
+        return re.sub(r"\b(\d{4})(-\d{2}-\d{2})\b", lambda m: f"{int(m[1]) + k}{m[2]}", c)
+
+    return {t: (list(h), [[cell(c) for c in r] for r in rows]) for t, (h, rows) in data.items()}
 
 
 def write_drop(

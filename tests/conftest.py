@@ -10,13 +10,23 @@
 
 Tests that read a session warehouse open it read-only; tests that change an installation
 build their own or restore what they changed.
+
+`make test` runs the suite on two pytest-xdist workers (`--dist loadgroup`). Session
+fixtures are per worker: every test that needs `demo_drops` or `demo_warehouse` is put in
+the xdist group `demo`, every test that needs `fixture_job` in the group `job` (each group
+runs on one worker, so each session build happens once), and a module whose module-scoped
+fixture builds something (MODULE_GROUPS) in its own group; the other tests go to whichever
+worker is free. A test needing two groups is a collection error: share one build instead.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
+import tempfile
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +44,93 @@ NOMENCLATURES = ROOT / "seeds" / "nomenclatures.csv"
 # The tests' fixture drops are not the demo drops: they need a pseudonymisation secret
 # (alses/pseudonym.py), as a real export would. Subprocesses inherit it.
 os.environ.setdefault("ALSES_PSEUDO_SECRET", "tests-secret-not-for-real-data")
+
+#: The xdist group of the tests that use each session build (module docstring).
+SESSION_GROUPS = {"demo_drops": "demo", "demo_warehouse": "demo", "fixture_job": "job"}
+#: Modules whose module-scoped fixture builds a warehouse of their own: one worker each.
+MODULE_GROUPS = {"test_increments": "increments"}
+
+MANIFEST = ROOT / "target" / "manifest.json"
+
+
+@contextmanager
+def manifest_lock(exclusive: bool = False):
+    """target/manifest.json is read when the Dagster definitions are imported and by a
+    few tests, and rewritten by the `dagster dev` test's parse: under xdist, its readers
+    hold this lock shared and that test exclusively (dbt writes the file in place)."""
+    lock = ROOT / "target" / ".tests-manifest.lock"
+    lock.parent.mkdir(exist_ok=True)
+    with lock.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _groupe(item) -> str | None:
+    """The xdist group of a test: that of the session builds it needs (one at most)."""
+    groups = {g for f, g in SESSION_GROUPS.items() if f in item.fixturenames}
+    module = getattr(item.module, "__name__", "").rsplit(".", 1)[-1]
+    if module in MODULE_GROUPS:
+        groups.add(MODULE_GROUPS[module])
+    if len(groups) > 1:
+        raise pytest.UsageError(
+            f"{item.nodeid} needs {sorted(groups)}: each is built on its own xdist "
+            "worker; share one build (tests/conftest.py)"
+        )
+    return groups.pop() if groups else None
+
+
+#: Where the workers write each test's group for the controller's scheduler (the
+#: controller sets it before it starts the workers, which inherit it).
+GROUPES_ENV = "ALSES_TESTS_GROUPES_XDIST"
+
+
+def pytest_collection_modifyitems(config, items):
+    groupes = {item.nodeid: g for item in items if (g := _groupe(item))}
+    chemin = os.environ.get(GROUPES_ENV)
+    if chemin and hasattr(config, "workerinput"):
+        tmp = Path(f"{chemin}.{config.workerinput['workerid']}")
+        tmp.write_text(json.dumps(groupes), encoding="utf-8")
+        tmp.replace(chemin)  # every worker collects the same tests: the same content
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup` groups by the xdist_group mark, which pytest-xdist 3.8 can no
+    longer read under pytest 9 (it renames node ids through an attribute pytest 9 no
+    longer reads): the same scheduling, each test's group read from the file its
+    workers wrote (pytest_collection_modifyitems)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    chemin = Path(os.environ[GROUPES_ENV])
+
+    class ParGroupe(LoadScopeScheduling):
+        groupes: dict[str, str] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self.groupes is None:
+                self.groupes = json.loads(chemin.read_text(encoding="utf-8"))
+            return self.groupes.get(nodeid, nodeid)
+
+    return ParGroupe(config, log)
+
+
+def pytest_configure(config):
+    # The controller of an xdist run: a file for the workers' groups (see above).
+    if config.getvalue("dist") == "loadgroup" and not hasattr(config, "workerinput"):
+        fd, chemin = tempfile.mkstemp(prefix="alses-groupes-", suffix=".json")
+        os.close(fd)
+        os.environ[GROUPES_ENV] = chemin
+        config.add_cleanup(lambda: Path(chemin).unlink(missing_ok=True))
+    # An xdist worker loads the Dagster definitions (which read the manifest) at once,
+    # under the lock, rather than at the first test that imports them.
+    if hasattr(config, "workerinput") and MANIFEST.is_file():
+        with manifest_lock(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Dagster's beta notices, outside any test
+            import orchestration.definitions  # noqa: F401
 
 
 @contextmanager
@@ -190,10 +287,30 @@ def _run_year(annee: str, asset_selection: list[dg.AssetKey] | None) -> dg.Execu
 
 
 @pytest.fixture(scope="session")
-def fixture_job(tmp_path_factory) -> Installation:
+def pg_construction(tmp_path_factory):
+    """tests/test_postgres.py's database, loaded, its dbt build running in the background
+    (tests.test_postgres.demarrer); dropped at the end of the session."""
+    from tests.test_postgres import demarrer
+
+    construction = demarrer(tmp_path_factory.mktemp("pg"))
+    yield construction
+    construction.arreter()
+
+
+@pytest.fixture(scope="session")
+def fixture_job(tmp_path_factory, request) -> Installation:
     """A throwaway installation (fixture drop, warehouse, published file, outputs) after
     one successful run of the school-year job; every path holds an apostrophe, an accent
-    and spaces, as a real folder name may (each enters SQL through alses.sql)."""
+    and spaces, as a real folder name may (each enters SQL through alses.sql).
+
+    When the session runs the PostgreSQL tests (a server configured), their build starts
+    first (`pg_construction`): it needs only the fixture drop, and runs beside the job."""
+    from alses.settings import postgres_settings
+
+    if postgres_settings() is not None and any(
+        item.module.__name__.endswith("test_postgres") for item in request.session.items
+    ):
+        request.getfixturevalue("pg_construction")
     root = tmp_path_factory.mktemp("operations") / "l'entrepôt des données"
     root.mkdir()
     env = {

@@ -60,12 +60,15 @@ def test_definitions_load_under_dagster_dev_without_venv_on_path():
         # parsing applies (a new warehouse path would make dbt reparse everything).
         ALSES_WAREHOUSE=":memory:",
     )
-    result = subprocess.run(
-        [sys.executable, "-c", "import orchestration.definitions"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    from tests.conftest import manifest_lock
+
+    with manifest_lock(exclusive=True):  # the parse rewrites target/manifest.json
+        result = subprocess.run(
+            [sys.executable, "-c", "import orchestration.definitions"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     assert result.returncode == 0, result.stderr[-2000:]

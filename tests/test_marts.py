@@ -65,7 +65,10 @@ def test_demande_principale_reads_like_the_report(demo):
 
 
 def test_generator_and_marts_never_read_each_other():
-    manifest = json.loads((ROOT / "target" / "manifest.json").read_text())
+    from tests.conftest import MANIFEST, manifest_lock
+
+    with manifest_lock():
+        manifest = json.loads(MANIFEST.read_text())
     readers = {
         node["name"]
         for node in manifest["nodes"].values()
