@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import subprocess
 import uuid
 from contextlib import contextmanager
@@ -159,11 +158,6 @@ def _rows(cur_rows, columns, types):
             return None
         if t == "float":
             return round(float(v), DECIMALES)
-        if t == "motif":
-            # KNOWN DIFFERENCE (reported, to fix in rapprochement_publication.sql): the
-            # motif of an `écart` casts a double to text, which DuckDB writes "23.0" and
-            # PostgreSQL "23". The demo had no écart; the fixture drop has many.
-            return re.sub(r"\b(\d+)\.0\b", r"\1", v)
         return v
 
     return sorted(
@@ -183,8 +177,6 @@ def test_mart_equals_duckdb_cell_by_cell(pg_warehouse, fixture_job, mart):
             r[0]: "float" if r[1] in ("DOUBLE", "FLOAT") or r[1].startswith("DECIMAL") else "x"
             for r in described
         }
-        if mart == "rapprochement_publication":
-            types["motif"] = "motif"
         attendu = con.execute(f"select {', '.join(columns)} from marts.{mart}").fetchall()
         par_annee = "annee_scolaire" in columns
         if par_annee:  # the job loaded ANNEE only; the published figures name others

@@ -120,8 +120,9 @@ final as (
                         || ' point(s), signe attendu ' || attendu
                 else
                     'calculé ' || cast(round(cast(valeur_calculee as numeric), 2) as varchar)
-                    || ', attendu ' || cast(valeur_attendue as varchar)
-                    || ' ± ' || cast(coalesce(tolerance, 0) as varchar)
+                    || ', attendu '
+                    || cast(round(cast(valeur_attendue as numeric), 2) as varchar)
+                    || ' ± ' || cast(round(cast(coalesce(tolerance, 0) as numeric), 2) as varchar)
             end
         end as motif,
         citation
