@@ -15,3 +15,12 @@
 {% macro duckdb__split_items(expr) -%}
     unnest(string_split({{ expr }}, '|'))
 {%- endmacro %}
+
+{#
+  A number in French text (a motif of marts.rapprochement_publication): at most three
+  decimals, no trailing zero, decimal comma — the same text on both engines (a cast of a
+  double to varchar writes 23.0 on DuckDB and 23 on PostgreSQL).
+#}
+{% macro nombre_fr(expr) -%}
+    replace(rtrim(rtrim(cast(round(cast({{ expr }} as numeric), 3) as varchar), '0'), '.'), '.', ',')
+{%- endmacro %}

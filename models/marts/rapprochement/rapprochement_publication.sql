@@ -116,13 +116,12 @@ final as (
                         || case comparaison
                             when 'vs_nord' then 'département' else 'périmètre PS'
                         end
-                        || ' de ' || cast(round(cast(valeur_calculee as numeric), 2) as varchar)
+                        || ' de ' || {{ nombre_fr('valeur_calculee') }}
                         || ' point(s), signe attendu ' || attendu
                 else
-                    'calculé ' || cast(round(cast(valeur_calculee as numeric), 2) as varchar)
-                    || ', attendu '
-                    || cast(round(cast(valeur_attendue as numeric), 2) as varchar)
-                    || ' ± ' || cast(round(cast(coalesce(tolerance, 0) as numeric), 2) as varchar)
+                    'calculé ' || {{ nombre_fr('valeur_calculee') }}
+                    || ' ; attendu ' || {{ nombre_fr('valeur_attendue') }}
+                    || ' ± ' || {{ nombre_fr('coalesce(tolerance, 0)') }}
             end
         end as motif,
         citation
