@@ -1,28 +1,36 @@
-"""Increments: marts.indicateurs is the same, cell for cell, whether its school years
-are built in one pass, year by year in order, in reverse, or one year alone after a full
-build; and a run recomputes the next loaded year (its valeur_n_1 and evolution_points).
+"""Increments: every intermediate table, fact and mart is the same, cell for cell,
+whether the school years are built in one pass, one at a time in order, in reverse, or
+one year alone after a full build; a run recomputes the next loaded year of
+marts.indicateurs (its valeur_n_1), leaves the other years' rows as they are, and a
+corrected year that now yields no row loses its old rows. After a purge, a run keeps
+the purged year's frozen marts without `geler` (alses/retention.py).
 
 A small three-year drop (the fixture drop, its dates shifted by a year, one jeune fewer
-in 2020-2021) is loaded once; the models upstream of the incremental mart are tables over
-every loaded year, built once; then only `indicateurs` is rebuilt with the `annees` var
-of each run (dbt in process, the project parsed once)."""
+in 2020-2021) is loaded once; dbt runs in process, the project parsed once, with the
+vars the Dagster asset passes (orchestration/assets/dbt.py, annees_a_calculer). Nine dbt
+runs of the models (no tests): the price of four orders and a purge."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
+import shutil
 
 import duckdb
 import pandas as pd
 import pytest
 
 from alses.extract import load_drop
+from alses.retention import purger
 from alses.settings import ROOT
 from orchestration.assets.dbt import annees_a_calculer
 from tests.bdc_fixture import tables, write_drop
 
 NOMENCLATURES = ROOT / "seeds" / "nomenclatures.csv"
 ANNEES = ["2020-2021", "2021-2022", "2022-2023"]
-CLES = ["annee_scolaire", "perimetre", "territoire_code", "indicateur", "modalite"]
+#: Rebuilt whole at every run (no school year, or reading every year): not emptied.
+TABLES_ENTIERES = ("catalogue_indicateurs", "rapprochement_publication")
 
 
 def _shift(cell: str, k: int) -> str:
@@ -43,13 +51,18 @@ def _year(k: int, sans: str | None = None) -> dict:
     return out
 
 
-def test_next_loaded_year_is_recomputed_and_purged_years_stay_frozen():
+def test_the_run_recomputes_its_years_and_indicateurs_the_next_loaded_one():
     chargees = ["2020-2021", "2021-2022", "2022-2023"]
-    assert annees_a_calculer(["2021-2022"], chargees, set()) == ["2021-2022", "2022-2023"]
-    assert annees_a_calculer(["2022-2023"], chargees, set()) == ["2022-2023"]
+    assert annees_a_calculer(["2021-2022"], chargees, set()) == (["2021-2022"], ["2022-2023"])
+    assert annees_a_calculer(["2022-2023"], chargees, set()) == (["2022-2023"], [])
     # the year after is not loaded yet: nothing more
-    assert annees_a_calculer(["2021-2022"], chargees[:2], set()) == ["2021-2022"]
-    assert annees_a_calculer(["2020-2021"], chargees, {"2020-2021"}) == ["2021-2022"]
+    assert annees_a_calculer(["2021-2022"], chargees[:2], set()) == (["2021-2022"], [])
+    # two consecutive years in one run: the second is a run year, not a "next" one
+    assert annees_a_calculer(chargees[:2], chargees, set()) == (chargees[:2], ["2022-2023"])
+    # a purged year is frozen: neither recomputed nor read again
+    assert annees_a_calculer(["2020-2021"], chargees, {"2020-2021"}) == ([], [])
+    with pytest.raises(ValueError, match="AAAA-AAAA"):
+        annees_a_calculer(["2021-2022'); drop table x; --"], chargees, set())
 
 
 @pytest.fixture(scope="module")
@@ -79,9 +92,10 @@ def dbt(trois_annees):
     assert parsed.success, parsed.exception
     runner = dbtRunner(manifest=parsed.result)
 
-    def invoke(*args: str) -> None:
+    def invoke(*args: str, entrepot=warehouse) -> None:
         from dbt.adapters.duckdb.connections import DuckDBConnectionManager as manager
 
+        mp.setenv("ALSES_WAREHOUSE", str(entrepot))  # the profile reads it at each run
         result = runner.invoke([*args, *common])
         # dbt-duckdb keeps its DuckDB instance open in process: closed, so that the
         # test reads the file (one writer process or readers, never both).
@@ -91,56 +105,152 @@ def dbt(trois_annees):
         assert result.success, result.exception
 
     invoke("seed")
-    invoke("run", "--select", "+indicateurs", "--full-refresh")  # every year, one pass
-    yield invoke, warehouse
+    invoke("run", "--full-refresh")  # every year, one pass
+    complet = tmp / "complet.duckdb"  # kept as built in one pass, for the purge test
+    shutil.copy(warehouse, complet)
+    yield invoke, warehouse, complet
     mp.undo()
 
 
-def _indicateurs(warehouse) -> pd.DataFrame:
+def _relations(con) -> list[str]:
+    """Every table of the layers dbt builds above staging."""
+    return [
+        f"{s}.{t}"
+        for s, t in con.execute(
+            "select schema_name, table_name from duckdb_tables() where schema_name in "
+            "('intermediate', 'core', 'marts') and database_name = current_database() "
+            "order by 1, 2"
+        ).fetchall()
+    ]
+
+
+def _incrementales(con) -> list[str]:
+    """The tables holding an annee_scolaire column, the dimensions and the tables rebuilt
+    whole excepted: those the increments fill year by year."""
+    par_annee = {
+        f"{s}.{t}"
+        for s, t in con.execute(
+            "select schema_name, table_name from duckdb_columns() where column_name = "
+            "'annee_scolaire' and database_name = current_database()"
+        ).fetchall()
+    }
+    return [
+        r
+        for r in _relations(con)
+        if r in par_annee
+        and not r.split(".")[1].startswith("dim_")
+        and r.split(".")[1] not in TABLES_ENTIERES
+    ]
+
+
+def _etat(warehouse) -> dict[str, pd.DataFrame]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        df = con.execute("select * from marts.indicateurs").df()
-    return df.sort_values(CLES).reset_index(drop=True)
+        return {
+            r: con.execute(f"select * from {r} order by all").df().reset_index(drop=True)
+            for r in _relations(con)
+        }
 
 
-def _runs(invoke, warehouse, runs: list[list[str]], vider: bool = True) -> pd.DataFrame:
-    if vider:
-        with duckdb.connect(str(warehouse)) as con:
-            con.execute("delete from marts.indicateurs")
-    chargees = ANNEES
-    for run in runs:
-        annees = annees_a_calculer(run, chargees, set())
-        invoke(
-            "run",
-            "--select",
-            "indicateurs",
-            "--vars",
-            f'{{"annees": {annees!r}}}'.replace("'", '"'),
-        )
-    return _indicateurs(warehouse)
+def _pareil(obtenu: dict, attendu: dict, ordre: str) -> None:
+    assert obtenu.keys() == attendu.keys(), ordre
+    for relation, df in attendu.items():
+        try:
+            pd.testing.assert_frame_equal(obtenu[relation], df)
+        except AssertionError as exc:
+            raise AssertionError(f"{ordre} : {relation} diffère\n{exc}") from None
 
 
-def test_indicateurs_are_the_same_in_one_pass_in_order_in_reverse_and_one_year_alone(dbt):
-    invoke, warehouse = dbt
-    full = _indicateurs(warehouse)
-    assert set(full["annee_scolaire"]) == set(ANNEES)
+def _vider(warehouse) -> None:
+    with duckdb.connect(str(warehouse)) as con:
+        for relation in _incrementales(con):
+            con.execute(f"delete from {relation}")
+
+
+def _run(invoke, run: list[str], chargees: list[str], purgees=frozenset(), **kw) -> None:
+    annees, suivantes = annees_a_calculer(run, chargees, set(purgees))
+    vars_ = {"annees": annees, "annees_suivantes": suivantes}
+    invoke("run", "--vars", json.dumps(vars_), **kw)
+
+
+def test_every_table_is_the_same_in_one_pass_in_order_in_reverse_and_one_year_alone(dbt):
+    invoke, warehouse, _ = dbt
+    full = _etat(warehouse)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        incrementales = _incrementales(con)
+    assert {"core.fct_intervention", "marts.indicateurs", "marts.qualite_saisie"} <= set(
+        incrementales
+    )
+    assert "marts.comparaisons_territoriales" in incrementales
+    for relation in incrementales:  # every year present: a real comparison
+        if relation != "core.fct_action_participant":  # the fixture has no participant
+            assert set(full[relation]["annee_scolaire"]) == set(ANNEES), relation
+    ind = full["marts.indicateurs"]
     # the years differ (one jeune fewer in 2020-2021): valeur_n_1 is not a copy
-    later = full[full["annee_scolaire"] == "2021-2022"]
+    later = ind[ind["annee_scolaire"] == "2021-2022"]
     assert (later["valeur_n_1"].fillna(-1) != later["valeur"].fillna(-1)).any()
-    assert full[full["annee_scolaire"] == "2020-2021"]["valeur_n_1"].isna().all()
+    assert ind[ind["annee_scolaire"] == "2020-2021"]["valeur_n_1"].isna().all()
 
-    en_ordre = _runs(invoke, warehouse, [[a] for a in ANNEES])
-    pd.testing.assert_frame_equal(en_ordre, full)
-    a_rebours = _runs(invoke, warehouse, [[a] for a in reversed(ANNEES)])
-    pd.testing.assert_frame_equal(a_rebours, full)
+    # In order, as the drops arrive: each run sees the years loaded so far.
+    _vider(warehouse)
+    for i, annee in enumerate(ANNEES):
+        _run(invoke, [annee], ANNEES[: i + 1])
+    _pareil(_etat(warehouse), full, "dans l'ordre")
 
-    # One year alone after a full build: a wrong value in the next year is corrected
-    # (its valeur_n_1 is recomputed), the other years' rows are left as they were.
+    # In reverse (a backfill from the latest year): each run recomputes the next year.
+    _vider(warehouse)
+    for annee in reversed(ANNEES):
+        _run(invoke, [annee], ANNEES)
+    _pareil(_etat(warehouse), full, "à rebours")
+
+    # One year alone after a full build: the next year's valeur_n_1 is recomputed, the
+    # other years' rows are left as they were, a year's stale rows go.
     with duckdb.connect(str(warehouse)) as con:
         con.execute(
             "update marts.indicateurs set valeur_n_1 = -1 where annee_scolaire = '2022-2023'"
         )
         con.execute("update marts.indicateurs set rang = -1 where annee_scolaire = '2020-2021'")
-    seul = _runs(invoke, warehouse, [["2021-2022"]], vider=False)
-    autres = seul["annee_scolaire"] == "2020-2021"
-    assert (seul.loc[autres, "rang"] == -1).all()  # untouched: not in the run
-    pd.testing.assert_frame_equal(seul[~autres], full[~autres])
+        con.execute("update core.fct_intervention set duree_minutes = -1")
+        # a row the corrected year no longer yields
+        con.execute(
+            "insert into core.fct_poste_college select * from core.fct_poste_college "
+            "where annee_scolaire = '2021-2022' limit 1"
+        )
+    _run(invoke, ["2021-2022"], ANNEES)
+    seul = _etat(warehouse)
+
+    def annee(df: pd.DataFrame, garder) -> pd.DataFrame:
+        return df[df["annee_scolaire"].map(garder)].reset_index(drop=True)
+
+    ind, fct = seul["marts.indicateurs"], seul["core.fct_intervention"]
+    assert (annee(ind, "2020-2021".__eq__)["rang"] == -1).all()  # not in the run: untouched
+    assert (annee(fct, "2021-2022".__ne__)["duree_minutes"] == -1).all()
+    recalculees = {
+        "marts.indicateurs": {"2021-2022", "2022-2023"}.__contains__,  # and the next year
+        "core.fct_intervention": "2021-2022".__eq__,
+    }
+    for relation, df in full.items():
+        garder = recalculees.get(relation, lambda a: True)
+        pd.testing.assert_frame_equal(annee(seul[relation], garder), annee(df, garder))
+
+
+def test_a_purged_year_stays_frozen_and_its_detail_gone_without_geler(dbt):
+    invoke, _, complet = dbt
+    w = complet.with_name("purge.duckdb")
+    shutil.copy(complet, w)
+    full = _etat(w)
+    with duckdb.connect(str(w)) as con:
+        purger(con, "2020-2021", dt.date(2023, 9, 1))
+    # The next year's drop is corrected: the run recomputes it, never the purged year.
+    _run(invoke, ["2021-2022"], ANNEES, purgees={"2020-2021"}, entrepot=w)
+    apres = _etat(w)
+    for relation, df in full.items():
+        if relation.startswith("marts."):
+            # frozen, and 2021-2022's valeur_n_1 read from the frozen year: as before
+            pd.testing.assert_frame_equal(apres[relation], df, obj=relation)
+    with duckdb.connect(str(w), read_only=True) as con:
+        for relation in _incrementales(con):
+            if relation.startswith(("intermediate.", "core.")):
+                n = con.execute(
+                    f"select count(*) from {relation} where annee_scolaire = '2020-2021'"
+                ).fetchone()[0]
+                assert n == 0, relation  # the purged detail is not rebuilt
