@@ -106,7 +106,10 @@ def dbt(trois_annees):
 
     invoke("seed")
     invoke("run", "--full-refresh")  # every year, one pass
-    complet = tmp / "complet.duckdb"  # kept as built in one pass, for the purge test
+    # Kept as built in one pass, for the purge test (same file name: dbt-duckdb names
+    # the catalog after it, and the parsed project says `w`).
+    complet = tmp / "complet" / warehouse.name
+    complet.parent.mkdir()
     shutil.copy(warehouse, complet)
     yield invoke, warehouse, complet
     mp.undo()
@@ -169,7 +172,10 @@ def _vider(warehouse) -> None:
 def _run(invoke, run: list[str], chargees: list[str], purgees=frozenset(), **kw) -> None:
     annees, suivantes = annees_a_calculer(run, chargees, set(purgees))
     vars_ = {"annees": annees, "annees_suivantes": suivantes}
-    invoke("run", "--vars", json.dumps(vars_), **kw)
+    # Only the incremental models: the raw data does not change between the runs of a
+    # test, so the views, dimensions and whole tables built by the full pass stand.
+    select = ["--select", "config.materialized:incremental"]
+    invoke("run", *select, "--vars", json.dumps(vars_), **kw)
 
 
 def test_every_table_is_the_same_in_one_pass_in_order_in_reverse_and_one_year_alone(dbt):
@@ -181,9 +187,17 @@ def test_every_table_is_the_same_in_one_pass_in_order_in_reverse_and_one_year_al
         incrementales
     )
     assert "marts.comparaisons_territoriales" in incrementales
-    for relation in incrementales:  # every year present: a real comparison
-        if relation != "core.fct_action_participant":  # the fixture has no participant
-            assert set(full[relation]["annee_scolaire"]) == set(ANNEES), relation
+    principales = (
+        "intermediate.int_interventions_enrichies",
+        "core.fct_accompagnement",
+        "core.fct_intervention",
+        "core.fct_poste_annee",
+        "marts.indicateurs",
+        "marts.qualite_saisie",
+        "marts.comparaisons_territoriales",
+    )
+    for relation in principales:  # every year present: a real comparison
+        assert set(full[relation]["annee_scolaire"]) == set(ANNEES), relation
     ind = full["marts.indicateurs"]
     # the years differ (one jeune fewer in 2020-2021): valeur_n_1 is not a copy
     later = ind[ind["annee_scolaire"] == "2021-2022"]
@@ -229,13 +243,17 @@ def test_every_table_is_the_same_in_one_pass_in_order_in_reverse_and_one_year_al
         "core.fct_intervention": "2021-2022".__eq__,
     }
     for relation, df in full.items():
-        garder = recalculees.get(relation, lambda a: True)
-        pd.testing.assert_frame_equal(annee(seul[relation], garder), annee(df, garder))
+        if relation in recalculees:
+            garder = recalculees[relation]
+            pd.testing.assert_frame_equal(annee(seul[relation], garder), annee(df, garder))
+        else:
+            pd.testing.assert_frame_equal(seul[relation], df, obj=relation)
 
 
 def test_a_purged_year_stays_frozen_and_its_detail_gone_without_geler(dbt):
     invoke, _, complet = dbt
-    w = complet.with_name("purge.duckdb")
+    w = complet.parent.parent / "purge" / complet.name
+    w.parent.mkdir()
     shutil.copy(complet, w)
     full = _etat(w)
     with duckdb.connect(str(w)) as con:

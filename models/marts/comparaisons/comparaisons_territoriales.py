@@ -23,4 +23,8 @@ def model(dbt, session):
             raise ValueError(f"Années scolaires inattendues : {annees!r} (attendu AAAA-AAAA).")
         liste = ", ".join(literal(a) for a in annees)
         indicateurs = indicateurs.filter(f"annee_scolaire in ({liste})")
-    return comparer(indicateurs.df())
+    out = comparer(indicateurs.df())
+    # A year with no significant gap has no `sens` at all: typed, so that DuckDB does not
+    # infer a NULL column (an increment's rows must match the table's types).
+    out["sens"] = out["sens"].astype("string")
+    return out
