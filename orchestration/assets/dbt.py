@@ -75,11 +75,12 @@ def _noter_construction(con, empreinte: str) -> None:
     """Record the fingerprint of the project just built (both engines)."""
     con.execute("create schema if not exists pilotage")
     con.execute("drop table if exists pilotage.construction_dbt")
+    # No parameter in a `create table as` on PostgreSQL: created, then inserted into.
     con.execute(
-        "create table pilotage.construction_dbt as "
-        "select cast(? as varchar) as empreinte_projet, current_timestamp as construit_le",
-        [empreinte],
+        "create table pilotage.construction_dbt "
+        "(empreinte_projet varchar, construit_le timestamp with time zone)"
     )
+    con.execute("insert into pilotage.construction_dbt values (?, current_timestamp)", [empreinte])
 
 
 def annees_a_calculer(

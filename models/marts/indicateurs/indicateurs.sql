@@ -130,25 +130,15 @@ rangees as (
     from calculees
 ),
 
+{#- the previous year's values: computed here, or read from this table -#}
+{%- set valeurs = ['annee_scolaire', 'perimetre', 'territoire_code', 'indicateur',
+    'modalite', 'valeur'] %}
+
 precedentes as (
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        indicateur,
-        modalite,
-        valeur
-    from rangees
+    select {{ valeurs | join(', ') }} from rangees
     {%- if recalculees is not none and precedentes %}
         union all
-        select
-            annee_scolaire,
-            perimetre,
-            territoire_code,
-            indicateur,
-            modalite,
-            valeur
-        from {{ this }}
+        select {{ valeurs | join(', ') }} from {{ this }}
         where annee_scolaire in ({{ liste_annees(precedentes) }})
     {%- endif %}
 ),
