@@ -24,7 +24,7 @@ import pytest
 from alses.extract import load_drop
 from alses.retention import purger
 from alses.settings import ROOT
-from orchestration.assets.dbt import annees_a_calculer
+from orchestration.assets.dbt import annees_a_calculer, empreinte_projet
 from tests.bdc_fixture import tables, write_drop
 
 NOMENCLATURES = ROOT / "seeds" / "nomenclatures.csv"
@@ -63,6 +63,17 @@ def test_the_run_recomputes_its_years_and_indicateurs_the_next_loaded_one():
     assert annees_a_calculer(["2020-2021"], chargees, {"2020-2021"}) == ([], [])
     with pytest.raises(ValueError, match="AAAA-AAAA"):
         annees_a_calculer(["2021-2022'); drop table x; --"], chargees, set())
+
+
+def test_a_new_pseudonymisation_secret_rebuilds_every_year(tmp_path, monkeypatch):
+    # Every year's keys change with the secret: the fingerprint that decides a full
+    # refresh changes too (and does not hold the secret).
+    monkeypatch.setenv("ALSES_PSEUDO_SECRET", "premier-secret-de-test-0001")
+    premier = empreinte_projet(tmp_path)
+    assert empreinte_projet(tmp_path) == premier
+    monkeypatch.setenv("ALSES_PSEUDO_SECRET", "second-secret-de-test-00002")
+    assert empreinte_projet(tmp_path) != premier
+    assert "secret" not in premier
 
 
 @pytest.fixture(scope="module")

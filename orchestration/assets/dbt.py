@@ -10,6 +10,7 @@ dbt project itself changed since the last build (its fingerprint, stored in the
 warehouse — on PostgreSQL, on the server), the run rebuilds every year (--full-refresh).
 """
 
+import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -21,6 +22,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets, get_as
 from alses.comparaisons import ecrire_comparaisons
 from alses.contract import annee_decalee
 from alses.engine import connect, exists
+from alses.pseudonym import SecretError, jeune_key, pseudo_secret
 from alses.retention import annees_purgees, geler
 from alses.settings import empreinte_sources, is_demo, settings
 from orchestration.partitions import annee_scolaire
@@ -48,9 +50,19 @@ class AlsesTranslator(DagsterDbtTranslator):
         return folders[0]
 
 
-def empreinte_projet() -> str:
-    """A fingerprint of the dbt project's sources (models, seeds, macros, tests)."""
-    return empreinte_sources(SOURCES_DBT)[:16]
+def empreinte_projet(bdc_dir=None) -> str:
+    """A fingerprint of the dbt project's sources (models, seeds, macros, tests) and of
+    the pseudonymisation secret: a new secret changes every year's keys (raw.cles_jeunes
+    is recomputed whole at each load), so every year is rebuilt (docs/contrat_bdc.md).
+    The secret enters only through the key of a fixed identifier, hashed again."""
+    cle = ""
+    if bdc_dir is not None:
+        try:
+            cle = jeune_key(pseudo_secret(bdc_dir), "alses-empreinte-cles")
+        except SecretError:  # no secret: the extraction refuses to load anyway
+            cle = ""
+    projet = empreinte_sources(SOURCES_DBT)
+    return hashlib.sha256(f"{projet}:{cle}".encode()).hexdigest()[:16]
 
 
 def _etat(con) -> tuple[str | None, list[str]]:
@@ -126,7 +138,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
             if not postgres:  # retention purges DuckDB warehouses only (alses/retention.py)
                 purgees = annees_purgees(con)
             derniere, chargees = _etat(con)
-    empreinte = empreinte_projet()
+    empreinte = empreinte_projet(cfg.bdc_dir)
     run = list(context.partition_keys)
     annees, suivantes = annees_a_calculer(run, chargees, set(purgees))
     vars_ = {"demo": demo}
