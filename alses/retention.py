@@ -12,11 +12,17 @@ Purging a year:
    interventions, actions_participants) and their quarantine rows (which may hold a
    rejected value) — the staging views over them follow — and from every
    intermediate and core table (derived detail, pseudonymous keys);
-3. the marts are then frozen: after each dbt build, `geler` puts the archived rows of
-   the purged years back in the marts (and the next year's `valeur_n_1` and
-   `evolution_points` from them), so a later run never recomputes a purged year from
-   nothing. The extraction and `make run` refuse to reload a purged year's drop and
-   say so.
+3. the marts are then frozen. The dbt models are incremental on annee_scolaire and a
+   run never recomputes a purged year (orchestration/assets/dbt.py leaves it out of
+   the years of the run): its rows stay in the marts as they were, and the next
+   year's `valeur_n_1` reads them there (models/marts/indicateurs/indicateurs.sql);
+   its deleted intermediate and fact rows are not rebuilt. Only a full refresh (the
+   dbt project changed) recreates every table: it computes the purged year from what
+   raw still holds (no person: those tables are emptied; the posts, assignments and
+   actions of the year, which name nobody, come back), so `geler` then puts the
+   archived rows of the purged years back in the marts (and the next year's
+   `valeur_n_1` and `evolution_points` from them). The extraction and `make run`
+   refuse to reload a purged year's drop and say so.
 
 python -m alses.retention  (make purge): purges every year due today.
 """
@@ -168,7 +174,8 @@ def purger(con: duckdb.DuckDBPyConnection, annee: str, today: dt.date) -> dict[s
 
 
 def geler(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Put the archived rows of the purged years back in the marts (after a dbt build)."""
+    """Put the archived rows of the purged years back in the marts (after a full
+    refresh; an incremental run leaves them in place)."""
     purgees = sorted(annees_purgees(con))
     if not purgees:
         return []

@@ -1,5 +1,7 @@
 """Retention with a frozen clock: a school year's personal detail is purged N years
-after its end, its marts stay as they were, and a rebuild puts them back frozen."""
+after its end, its marts stay as they were, and after a full refresh `geler` puts them
+back frozen. (An incremental run, which never recomputes a purged year, keeps them
+without `geler`: tests/test_increments.py.)"""
 
 from __future__ import annotations
 
@@ -77,11 +79,12 @@ def test_a_year_purged_its_marts_unchanged_its_detail_gone(travail):
     assert purger_echues(travail, dt.date(2023, 9, 2)) == {}
 
 
-def test_a_rebuild_after_the_purge_puts_the_frozen_marts_back(travail):
+def test_a_full_refresh_after_the_purge_gets_the_frozen_marts_back(travail):
     avant = _marts(travail)
     purger_echues(travail, dt.date(2023, 9, 1))
     with duckdb.connect(str(travail)) as con:
-        # What a dbt rebuild leaves: no 2020-2021 rows, no previous year for 2021-2022.
+        # What a full refresh leaves: 2020-2021 not as published (here: gone), no
+        # previous year for 2021-2022.
         for table in ("indicateurs", "qualite_saisie"):
             con.execute(f"delete from marts.{table} where annee_scolaire = '2020-2021'")
         con.execute("update marts.indicateurs set valeur_n_1 = null, evolution_points = null")

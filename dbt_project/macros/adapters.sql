@@ -14,10 +14,12 @@
 {#
   Post-hook of every model (dbt_project.yml): fresh statistics for the tables a build
   has just written, before the next model reads them (autovacuum comes too late within
-  one build, and the planner's default guesses make joins slow). Nothing on DuckDB.
+  one build, and the planner's default guesses make joins slow) — incremental ones too:
+  a year's rows replaced, or a table emptied then refilled, leave stale statistics (a
+  table taken for empty made fct_accompagnement run for minutes). Nothing on DuckDB.
 #}
 {% macro postgres_analyze() -%}
-    {%- if target.type == 'postgres' and config.get('materialized') == 'table' -%}
+    {%- if target.type == 'postgres' and config.get('materialized') in ('table', 'incremental') -%}
         analyze {{ this }}
     {%- endif -%}
 {%- endmacro %}

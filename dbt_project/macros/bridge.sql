@@ -9,7 +9,7 @@ with source as (
         {{ keys | join(', ') }},
         {{ column }}
     from {{ ref(model) }}
-    where {{ column }} is not null
+    where {{ column }} is not null and {{ dans_annees() }}
 ),
 
 items as (

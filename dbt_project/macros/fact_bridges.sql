@@ -4,16 +4,19 @@
 {% macro fact_bridge(fact, fact_keys, items, item_keys, code_column, field, carried, via=none) -%}
 with facts as (
     select * from {{ ref(fact) }}
+    where {{ dans_annees() }}
 ),
 
 {% if via %}
 via as (
     select * from {{ ref(via) }}
+    where {{ dans_annees() }}
 ),
 
 {% endif %}
 items as (
     select * from {{ ref(items) }}
+    where {{ dans_annees() }}
 ),
 
 nomenclatures as (

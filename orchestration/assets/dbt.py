@@ -1,30 +1,35 @@
 """dbt models as Dagster assets: sources are the raw extraction assets, so the lineage
 runs unbroken from each BDC file to each fact; dbt tests surface as asset checks.
 
-A run recomputes its school years (and the next loaded year, whose valeur_n_1 and
-evolution_points read them) in the incremental marts; the other models are tables,
-rebuilt whole. When the dbt project itself changed since the last build (its
-fingerprint, stored in the warehouse), the run rebuilds every year (--full-refresh).
+Every intermediate model, fact and per-year mart is incremental on annee_scolaire
+(dbt_project/macros/increments.sql): a run recomputes its school years there (var
+`annees`), and in marts.indicateurs the next loaded year of each too (var
+`annees_suivantes`: its valeur_n_1 and evolution_points read them); the other years'
+rows are left as they are. Dimensions are tables, rebuilt whole; staging views. When the
+dbt project itself changed since the last build (its fingerprint, stored in the
+warehouse — on PostgreSQL, on the server), the run rebuilds every year (--full-refresh).
 """
 
+import hashlib
 import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
-import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets, get_asset_key_for_model
 
 from alses.comparaisons import ecrire_comparaisons
 from alses.contract import annee_decalee
+from alses.engine import connect, exists
+from alses.pseudonym import SecretError, jeune_key, pseudo_secret
 from alses.retention import annees_purgees, geler
 from alses.settings import empreinte_sources, is_demo, settings
 from orchestration.partitions import annee_scolaire
 from orchestration.project import dbt_env, dbt_project
 
-#: The incremental marts (delete + insert of a school year; models/marts/).
-INCREMENTAUX = ("indicateurs",)
+#: The marts that recompute the next loaded year too (they read the previous year).
+LISENT_ANNEE_PRECEDENTE = ("indicateurs",)
 #: What a dbt build depends on besides the data: a change rebuilds every year.
 SOURCES_DBT = ("models", "seeds", "dbt_project/macros", "tests/dbt")
 
@@ -45,26 +50,30 @@ class AlsesTranslator(DagsterDbtTranslator):
         return folders[0]
 
 
-def empreinte_projet() -> str:
-    """A fingerprint of the dbt project's sources (models, seeds, macros, tests)."""
-    return empreinte_sources(SOURCES_DBT)[:16]
+def empreinte_projet(bdc_dir=None) -> str:
+    """A fingerprint of the dbt project's sources (models, seeds, macros, tests) and of
+    the pseudonymisation secret: a new secret changes every year's keys (raw.cles_jeunes
+    is recomputed whole at each load), so every year is rebuilt (docs/contrat_bdc.md).
+    The secret enters only through the key of a fixed identifier, hashed again."""
+    cle = ""
+    if bdc_dir is not None:
+        try:
+            cle = jeune_key(pseudo_secret(bdc_dir), "alses-empreinte-cles")
+        except SecretError:  # no secret: the extraction refuses to load anyway
+            cle = ""
+    projet = empreinte_sources(SOURCES_DBT)
+    return hashlib.sha256(f"{projet}:{cle}".encode()).hexdigest()[:16]
 
 
-def _etat(con: duckdb.DuckDBPyConnection) -> tuple[str | None, list[str]]:
-    """(fingerprint of the project last built, school years loaded in raw)."""
-    tables = {
-        (r[0], r[1])
-        for r in con.execute(
-            "select schema_name, table_name from duckdb_tables() "
-            "where database_name = current_database()"
-        ).fetchall()
-    }
+def _etat(con) -> tuple[str | None, list[str]]:
+    """(fingerprint of the project last built, school years loaded in raw); DuckDB or
+    PostgreSQL (information_schema, portable SQL)."""
     empreinte = None
-    if ("pilotage", "construction_dbt") in tables:
+    if exists(con, "pilotage", "construction_dbt"):
         row = con.execute("select empreinte_projet from pilotage.construction_dbt").fetchone()
         empreinte = row[0] if row else None
     chargees = []
-    if ("raw", "chargements") in tables:
+    if exists(con, "raw", "chargements"):
         chargees = [
             r[0]
             for r in con.execute(
@@ -74,15 +83,30 @@ def _etat(con: duckdb.DuckDBPyConnection) -> tuple[str | None, list[str]]:
     return empreinte, chargees
 
 
-def annees_a_calculer(run: list[str], chargees: list[str], purgees: set[str]) -> list[str]:
-    """The run's years, plus the next loaded year of each (its valeur_n_1), purged
-    years excepted (frozen)."""
-    for a in run:  # they enter the model's SQL (indicateurs.sql): school-year keys only
+def _noter_construction(con, empreinte: str) -> None:
+    """Record the fingerprint of the project just built (both engines)."""
+    con.execute("create schema if not exists pilotage")
+    con.execute("drop table if exists pilotage.construction_dbt")
+    # No parameter in a `create table as` on PostgreSQL: created, then inserted into.
+    con.execute(
+        "create table pilotage.construction_dbt "
+        "(empreinte_projet varchar, construit_le timestamp with time zone)"
+    )
+    con.execute("insert into pilotage.construction_dbt values (?, current_timestamp)", [empreinte])
+
+
+def annees_a_calculer(
+    run: list[str], chargees: list[str], purgees: set[str]
+) -> tuple[list[str], list[str]]:
+    """(the run's years: every incremental model recomputes them; the next loaded year of
+    each, not in the run: marts.indicateurs recomputes it too — its valeur_n_1). Purged
+    years are in neither (frozen)."""
+    for a in run:  # they enter the models' SQL (increments.sql): school-year keys only
         if not re.fullmatch(r"[0-9]{4}-[0-9]{4}", a):
             raise ValueError(f"Année scolaire inattendue : {a!r} (attendu AAAA-AAAA).")
-    suivantes = {annee_decalee(a, 1) for a in run}
-    annees = set(run) | (suivantes & set(chargees))
-    return sorted(annees - purgees)
+    annees = set(run) - purgees
+    suivantes = ({annee_decalee(a, 1) for a in annees} & set(chargees)) - annees - purgees
+    return sorted(annees), sorted(suivantes)
 
 
 @dbt_assets(
@@ -108,35 +132,43 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     if postgres:
         # dbt-postgres runs no Python model: comparaisons_territoriales is computed
         # below, from marts.indicateurs, with the same function (alses/comparaisons.py).
-        # No build state is kept on the server: every run rebuilds every year there.
         exclude.append(COMPARAISONS)
-    elif cfg.warehouse.is_file():
-        with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
-            purgees = annees_purgees(con)
+    if postgres or cfg.warehouse.is_file():
+        with connect(read_only=True) as con:
+            if not postgres:  # retention purges DuckDB warehouses only (alses/retention.py)
+                purgees = annees_purgees(con)
             derniere, chargees = _etat(con)
-    empreinte = empreinte_projet()
+    empreinte = empreinte_projet(cfg.bdc_dir)
     run = list(context.partition_keys)
-    annees = annees_a_calculer(run, chargees, set(purgees))
+    annees, suivantes = annees_a_calculer(run, chargees, set(purgees))
     vars_ = {"demo": demo}
     args = ["build"]
-    if derniere != empreinte:
+    complet = derniere != empreinte
+    if complet:
         # The project changed (or was never built here): every year, and the seeds
         # reloaded whole (a seed whose columns changed is replaced, not appended to).
         args.append("--full-refresh")
         context.log.info("Projet dbt modifié depuis la dernière construction : toutes les années.")
     else:
         vars_["annees"] = annees
-        context.log.info(f"Années recalculées dans les marts incrémentaux : {', '.join(annees)}")
+        vars_["annees_suivantes"] = suivantes
+        context.log.info(
+            f"Années recalculées : {', '.join(annees) or 'aucune'}"
+            + (f" ; dans marts.indicateurs aussi : {', '.join(suivantes)}" if suivantes else "")
+        )
     args += ["--vars", json.dumps(vars_)]
-    # Purged school years keep their frozen marts (alses/retention.py): the
-    # reconciliation and its test run again once they are back.
-    if purgees:
+    # A full refresh recreates every table: the purged years' marts, computed from a
+    # purged drop, are wrong until `geler` puts the archived rows back; the
+    # reconciliation and its test run again then. An incremental run never recomputes a
+    # purged year: its frozen rows stay in place, nothing to put back.
+    regeler = complet and bool(purgees)
+    if regeler:
         exclude.append(RAPPROCHEMENT[-1])  # its test; the model still runs
     if exclude:
         args += ["--exclude", *exclude]
     dbt_env()
     yield from dbt.cli(args, context=context, target_path=target).stream()
-    if cfg.target == "postgres":
+    if postgres:
         n = ecrire_comparaisons(dbt_project.manifest_path)
         key = get_asset_key_for_model([dbt_models], COMPARAISONS)
         yield dg.Output(
@@ -144,8 +176,8 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
             output_name=context.assets_def.get_output_name_for_asset_key(key),
             metadata={"lignes": n, "moteur": "PostgreSQL (asset Python, pas dbt)"},
         )
-    if purgees:
-        with duckdb.connect(str(cfg.warehouse), config=cfg.duckdb_config()) as con:
+    if regeler:
+        with connect(read_only=False) as con:
             gelees = geler(con)
         context.log.info(f"Indicateurs gelés remis en place : {', '.join(gelees)}")
         dbt.cli(
@@ -153,19 +185,12 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
             manifest=dbt_project.manifest_path,
             target_path=target,
         ).wait()
-    if postgres:
-        return
-    with duckdb.connect(str(cfg.warehouse), config=cfg.duckdb_config()) as con:
-        con.execute("create schema if not exists pilotage")
-        con.execute(
-            "create or replace table pilotage.construction_dbt as "
-            "select ? as empreinte_projet, current_timestamp as construit_le",
-            [empreinte],
-        )
+    with connect(read_only=False) as con:
+        _noter_construction(con, empreinte)
     # The next loaded year's marts changed too (valeur_n_1): recorded as materialized,
     # its report and sheets become stale in Dagster.
-    for annee in sorted(set(annees) - set(run)):
-        for name in INCREMENTAUX:
+    for annee in suivantes:
+        for name in LISENT_ANNEE_PRECEDENTE:
             context.log_event(
                 dg.AssetMaterialization(
                     asset_key=get_asset_key_for_model([dbt_models], name),

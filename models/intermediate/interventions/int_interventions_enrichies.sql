@@ -3,10 +3,12 @@
     each multi-valued field holds at least one valid item. -#}
 with interventions as (
     select * from {{ ref('stg_bdc__interventions') }}
+    where {{ dans_annees() }}
 ),
 
 postes as (
     select * from {{ ref('int_postes_par_annee') }}
+    where {{ dans_annees() }}
 ),
 
 {%- set bridges = {
@@ -22,6 +24,7 @@ postes as (
             annee_scolaire,
             intervention_id
         from {{ ref(model) }}
+        where {{ dans_annees() }}
     ),
 {% endfor %}
 

@@ -3,6 +3,7 @@
     present and none of the others was. An intervention with none yields no row. -#}
 with interventions as (
     select * from {{ ref('int_interventions_enrichies') }}
+    where {{ dans_annees() }}
 ),
 
 flags as (

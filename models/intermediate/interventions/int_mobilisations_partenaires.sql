@@ -3,14 +3,17 @@
     département, hence hors territoire). -#}
 with pairs as (
     select * from {{ ref('int_interventions__partenaires') }}
+    where {{ dans_annees() }}
 ),
 
 interventions as (
     select * from {{ ref('int_interventions_enrichies') }}
+    where {{ dans_annees() }}
 ),
 
 partenaires as (
     select * from {{ ref('stg_bdc__partenaires') }}
+    where {{ dans_annees() }}
 ),
 
 nomenclatures as (

@@ -3,14 +3,17 @@
     row). Territory: the structure holding the fiche Usager of the same drop. -#}
 with interventions as (
     select * from {{ ref('int_interventions_enrichies') }}
+    where {{ dans_annees() }}
 ),
 
 usagers as (
     select * from {{ ref('stg_bdc__usagers') }}
+    where {{ dans_annees() }}
 ),
 
 structures as (
     select * from {{ ref('stg_bdc__structures') }}
+    where {{ dans_annees() }}
 ),
 
 par_jeune as (

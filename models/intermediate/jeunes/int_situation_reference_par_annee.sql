@@ -2,6 +2,7 @@
     version dated on or before 31 August; on the same day, the greater situation_id. -#}
 with situations as (
     select * from {{ ref('int_situations_historisees') }}
+    where {{ dans_annees() }}
 ),
 
 ranked as (

@@ -1,6 +1,7 @@
 {#- Each version of a jeune's situation with the period it holds, within one drop. -#}
 with situations as (
     select * from {{ ref('stg_bdc__situations') }}
+    where {{ dans_annees() }}
 ),
 
 ordered as (

@@ -2,10 +2,12 @@
     filter them: entries are often late). -#}
 with affectations as (
     select * from {{ ref('stg_bdc__affectations') }}
+    where {{ dans_annees() }}
 ),
 
 postes as (
     select * from {{ ref('int_postes_par_annee') }}
+    where {{ dans_annees() }}
 ),
 
 final as (

@@ -1,10 +1,12 @@
 {#- The posts that count for the school year of their drop: open period meeting it. -#}
 with postes as (
     select * from {{ ref('stg_bdc__postes') }}
+    where {{ dans_annees() }}
 ),
 
 structures as (
     select * from {{ ref('stg_bdc__structures') }}
+    where {{ dans_annees() }}
 ),
 
 final as (

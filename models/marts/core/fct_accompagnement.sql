@@ -1,28 +1,36 @@
+{{ config(materialized='incremental') }}
+
 {#- One row per jeune accompagné and school year, carrying the fiche Usager of that
     year's drop and the reference situation. est_alses: accompagné by an ALSES post
     (the ALSES scope; PS is every row, like every fact). -#}
 with accompagnes as (
     select * from {{ ref('int_jeunes_accompagnes_par_annee') }}
+    where {{ dans_annees() }}
 ),
 
 usagers as (
     select * from {{ ref('stg_bdc__usagers') }}
+    where {{ dans_annees() }}
 ),
 
 reference as (
     select * from {{ ref('int_situation_reference_par_annee') }}
+    where {{ dans_annees() }}
 ),
 
 mesures as (
     select * from {{ ref('int_situations__mesures') }}
+    where {{ dans_annees() }}
 ),
 
 aides as (
     select * from {{ ref('int_situations__aides_financieres') }}
+    where {{ dans_annees() }}
 ),
 
 ressources as (
     select * from {{ ref('int_situations__ressources') }}
+    where {{ dans_annees() }}
 ),
 
 nomenclatures as (

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental') }}
+
 {#- One row per jeune accompagné, school year and aide_financiere of the reference
     situation (multi-valued field). -#}
 {{

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental') }}
+
 {#- One row per jeune accompagné, school year and mesure of the reference
     situation (multi-valued field). -#}
 {{

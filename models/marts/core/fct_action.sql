@@ -1,10 +1,14 @@
+{{ config(materialized='incremental') }}
+
 {#- One row per action (ponctuelle or collective) starting in the school year. -#}
 with actions as (
     select * from {{ ref('int_actions_unifiees') }}
+    where {{ dans_annees() }}
 ),
 
 structures as (
     select * from {{ ref('stg_bdc__structures') }}
+    where {{ dans_annees() }}
 ),
 
 participants as (
@@ -13,6 +17,7 @@ participants as (
         action_id,
         count(*) as nb_participants_accompagnes
     from {{ ref('stg_bdc__actions_participants') }}
+    where {{ dans_annees() }}
     group by annee_scolaire, action_id
 ),
 

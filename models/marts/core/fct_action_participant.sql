@@ -1,10 +1,14 @@
+{{ config(materialized='incremental') }}
+
 {#- One row per jeune (pseudonymous) taking part in an action. -#}
 with participants as (
     select * from {{ ref('stg_bdc__actions_participants') }}
+    where {{ dans_annees() }}
 ),
 
 actions as (
     select * from {{ ref('fct_action') }}
+    where {{ dans_annees() }}
 ),
 
 final as (

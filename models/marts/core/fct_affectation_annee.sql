@@ -1,6 +1,9 @@
+{{ config(materialized='incremental') }}
+
 {#- One row per assignment of an educator to a post meeting the school year. -#}
 with affectations as (
     select * from {{ ref('int_affectations_par_annee') }}
+    where {{ dans_annees() }}
 ),
 
 final as (

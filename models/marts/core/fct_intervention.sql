@@ -1,7 +1,10 @@
+{{ config(materialized='incremental') }}
+
 {#- One row per fiche Intervention dated in the school year of its drop. ALSES scope:
     est_alses (written by an ALSES post); territory: the post's structure. -#}
 with interventions as (
     select * from {{ ref('int_interventions_enrichies') }}
+    where {{ dans_annees() }}
 ),
 
 final as (

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental') }}
+
 {#- One row per intervention and membre_famille (multi-valued field). -#}
 {{
     fact_bridge(

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental') }}
+
 {#- One row per intervention and objectif (multi-valued field). -#}
 {{
     fact_bridge(

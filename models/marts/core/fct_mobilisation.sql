@@ -1,11 +1,15 @@
+{{ config(materialized='incremental') }}
+
 {#- One row per intervention and category mobilised (JEUNE, FAMILLE, PARTENAIRES,
     DISPOSITIFS_INTERNES). -#}
 with mobilisations as (
     select * from {{ ref('int_interventions_mobilisations') }}
+    where {{ dans_annees() }}
 ),
 
 interventions as (
     select * from {{ ref('fct_intervention') }}
+    where {{ dans_annees() }}
 ),
 
 final as (

@@ -1,11 +1,15 @@
+{{ config(materialized='incremental') }}
+
 {#- One row per distinct (intervention, partner) pair, on or off the territory of the
     intervening post. -#}
 with mobilisations as (
     select * from {{ ref('int_mobilisations_partenaires') }}
+    where {{ dans_annees() }}
 ),
 
 interventions as (
     select * from {{ ref('fct_intervention') }}
+    where {{ dans_annees() }}
 ),
 
 final as (

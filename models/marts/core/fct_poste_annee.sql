@@ -1,6 +1,9 @@
+{{ config(materialized='incremental') }}
+
 {#- One row per post open during the school year of its drop. -#}
 with postes as (
     select * from {{ ref('int_postes_par_annee') }}
+    where {{ dans_annees() }}
 ),
 
 final as (

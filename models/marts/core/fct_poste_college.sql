@@ -1,10 +1,14 @@
+{{ config(materialized='incremental') }}
+
 {#- One row per post open during the school year and collège it serves. -#}
 with postes as (
     select * from {{ ref('fct_poste_annee') }}
+    where {{ dans_annees() }}
 ),
 
 colleges as (
     select * from {{ ref('int_postes__colleges') }}
+    where {{ dans_annees() }}
 ),
 
 final as (

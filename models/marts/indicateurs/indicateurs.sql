@@ -1,26 +1,25 @@
 {#- The analysts' table: every indicator of the catalogue, for every loaded school
     year, both scopes, the département (NORD) and every territory, every modality
     (numerateur 0 where nothing falls in it), with rank and previous year.
-    Incremental on annee_scolaire (delete + insert of a year): var `annees` (a list)
-    names the years a run recomputes; without it, or on a first or --full-refresh
-    build, every year. -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='annee_scolaire',
-    on_schema_change='fail'
-) }}
+    Incremental on annee_scolaire (dbt_project/macros/increments.sql): a run recomputes
+    the years of the var `annees` and the next loaded year of each (`annees_suivantes`:
+    their valeur_n_1 and evolution_points read the corrected year); without it, or on a
+    first or --full-refresh build, every year. -#}
+{{ config(materialized='incremental') }}
 
-{#- each year recomputed, and the year before it (valeur_n_1); the years are partition
-    keys, school-year folder names checked by the extraction -#}
-{%- set annees = var('annees', none) if is_incremental() else none -%}
-{%- if annees is not none -%}
-{%- set lues = [] -%}
-{%- for a in annees -%}
-{%- do lues.extend([a, (a[:4] | int - 1) ~ '-' ~ a[:4]]) -%}
+{#- A recomputed year needs its previous year's values (valeur_n_1). When that year is
+    not recomputed too, its rows are read as they stand in this table: they are
+    current (a run that changes a year always recomputes the next one) and, for a
+    purged year, frozen (alses/retention.py) — never recomputed from a purged drop. -#}
+{%- set recalculees = annees_recalculees(suivantes=true) -%}
+{%- if recalculees is not none -%}
+{%- set precedentes = [] -%}
+{%- for a in recalculees -%}
+{%- set p = (a[:4] | int - 1) ~ '-' ~ a[:4] -%}
+{%- if p not in recalculees -%}
+{%- do precedentes.append(p) -%}
+{%- endif -%}
 {%- endfor -%}
-{%- set liste_annees = ("'" ~ (annees | join("', '")) ~ "'") if annees else 'null' -%}
-{%- set liste_lues = ("'" ~ (lues | join("', '")) ~ "'") if lues else 'null' -%}
 {%- endif %}
 
 with catalogue as (
@@ -29,9 +28,7 @@ with catalogue as (
 
 annees as (
     select * from {{ ref('dim_annee_scolaire') }}
-    {%- if annees is not none %}
-        where annee_scolaire in ({{ liste_lues }})
-    {%- endif %}
+    where {{ dans_annees(suivantes=true) }}
 ),
 
 territoires as (
@@ -40,10 +37,13 @@ territoires as (
 
 comptes as (
     select * from {{ ref('int_indicateurs__volumes') }}
+    where {{ dans_annees(suivantes=true) }}
     union all
     select * from {{ ref('int_indicateurs__parts') }}
+    where {{ dans_annees(suivantes=true) }}
     union all
     select * from {{ ref('int_indicateurs__qualite') }}
+    where {{ dans_annees(suivantes=true) }}
 ),
 
 numerateurs as (
@@ -130,6 +130,19 @@ rangees as (
     from calculees
 ),
 
+{#- the previous year's values: computed here, or read from this table -#}
+{%- set valeurs = ['annee_scolaire', 'perimetre', 'territoire_code', 'indicateur',
+    'modalite', 'valeur'] %}
+
+precedentes as (
+    select {{ valeurs | join(', ') }} from rangees
+    {%- if recalculees is not none and precedentes %}
+        union all
+        select {{ valeurs | join(', ') }} from {{ this }}
+        where annee_scolaire in ({{ liste_annees(precedentes) }})
+    {%- endif %}
+),
+
 final as (
     select
         courante.annee_scolaire,
@@ -150,16 +163,13 @@ final as (
             when courante.unite = 'pct' then courante.valeur - precedente.valeur
         end as evolution_points
     from rangees as courante
-    left join rangees as precedente
+    left join precedentes as precedente
         on
             courante.annee_precedente = precedente.annee_scolaire
             and courante.perimetre = precedente.perimetre
             and courante.territoire_code = precedente.territoire_code
             and courante.indicateur = precedente.indicateur
             and courante.modalite = precedente.modalite
-    {%- if annees is not none %}
-        where courante.annee_scolaire in ({{ liste_annees }})
-    {%- endif %}
 )
 
 select * from final

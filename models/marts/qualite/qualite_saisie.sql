@@ -1,16 +1,21 @@
+{{ config(materialized='incremental') }}
+
 {#- What the coordinators send back to the associations: the taux de renseignement of
     each field per structure, per territory and for the département, and the rejections
     of the extraction per BDC table. -#}
 with renseignement as (
     select * from {{ ref('int_qualite__renseignement') }}
+    where {{ dans_annees() }}
 ),
 
 chargements as (
     select * from {{ source('bdc', 'chargements') }}
+    where {{ dans_annees() }}
 ),
 
 quarantaine as (
     select * from {{ source('bdc', 'quarantaine') }}
+    where {{ dans_annees() }}
 ),
 
 traitements as (

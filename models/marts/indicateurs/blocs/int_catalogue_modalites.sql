@@ -2,7 +2,10 @@
     analysts' table has a row for every modality, empty ones included. The seed
     `indicateurs_catalogue` says where the modalities of each indicator come from:
     `nomenclature:<field>`, `groupe:<field>`, `sous_groupe:<field>`,
-    `codes_du_groupe:<field>:<groupe>`, or `fixe` (seed `modalites_fixes`). -#}
+    `codes_du_groupe:<field>:<groupe>`, or `fixe` (seed `modalites_fixes`).
+    No school year: a table rebuilt whole (its blocs/ siblings are incremental). -#}
+{{ config(materialized='table') }}
+
 with indicateurs as (
     select
         *,

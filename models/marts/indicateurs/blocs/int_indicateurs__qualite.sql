@@ -3,7 +3,7 @@
     the field). The rates are computed once, in int_qualite__renseignement. -#}
 with renseignement as (
     select * from {{ ref('int_qualite__renseignement') }}
-    where structure_id is null
+    where structure_id is null and {{ dans_annees() }}
 ),
 
 final as (

@@ -14,17 +14,17 @@ interventions as (
 
 postes as (
     select * from {{ ref('fct_poste_annee') }}
-    where est_alses
+    where est_alses and {{ dans_annees() }}
 ),
 
 affectations as (
     select * from {{ ref('fct_affectation_annee') }}
-    where est_alses
+    where est_alses and {{ dans_annees() }}
 ),
 
 colleges as (
     select * from {{ ref('fct_poste_college') }}
-    where est_alses
+    where est_alses and {{ dans_annees() }}
 ),
 
 -- One row per counted unit, with its modality (TOTAL, or PLAN_PAUVRETE for the part
