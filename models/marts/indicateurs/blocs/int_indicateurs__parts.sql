@@ -3,7 +3,9 @@
     département.
     Each counted unit is one row: a jeune, a measure, an intervention, an objective of
     an intervention, a mobilisation... First the numerator units (with their modality),
-    then the units of the shares that have their own denominator, as plain selects;
+    then the units of the shares that have their own denominator, as plain selects (the
+    indicators read on one row of a fact are one lateral `values` list: a unit outside
+    an indicator's population gets no modality, and so counts in neither count);
     then the rule, written once: "non renseigné" leaves a share, a unit without
     modality is in neither count (every other share's denominator is its numerator's
     units that have a modality); then one aggregation for each count, where
@@ -69,63 +71,57 @@ origines as (
 
 -- One row per counted unit of a numerator, with its modality (empty: non renseigné).
 unites_numerateur as (
-    -- chapter 1, the jeunes
+    -- chapters 1 and 2, the jeunes: one row per jeune and indicator (a unit outside an
+    -- indicator's population has no modality, and so counts nowhere)
     select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'sexe' as indicateur,
-        sexe_code as modalite
-    from jeunes
-    union all
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'age' as indicateur,
-        age_modalite as modalite
-    from jeunes
-    union all
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'classe_age' as indicateur,
-        classe_age as modalite
-    from jeunes
-    union all
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'classe' as indicateur,
-        classe_code as modalite
-    from jeunes
-    union all
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'anciennete' as indicateur,
-        anciennete_modalite as modalite
-    from jeunes
-    union all
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'hebergement' as indicateur,
-        hebergement_code as modalite
-    from jeunes
-    union all
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'mesure_connue' as indicateur,
-        'OUI' as modalite
-    from jeunes
-    where a_mesure
+        j.annee_scolaire,
+        j.perimetre,
+        j.territoire_code,
+        u.indicateur,
+        u.modalite
+    from origines as j
+    cross join
+        lateral (
+            values
+            ('sexe', j.sexe_code),
+            ('age', j.age_modalite),
+            ('classe_age', j.classe_age),
+            ('classe', j.classe_code),
+            ('anciennete', j.anciennete_modalite),
+            ('hebergement', j.hebergement_code),
+            ('mesure_connue', case when j.a_mesure then 'OUI' end),
+            ('aide_financiere_connue', case when j.a_aide_financiere then 'OUI' end),
+            ('configuration_familiale', j.configuration_familiale_code),
+            ('ressources_sans_salaire', case when j.a_ressource and not j.a_salaire then 'OUI' end),
+            ('origine_groupe', j.origine_groupe),
+            (
+                'origine_publics',
+                case when j.origine_groupe = 'PUBLICS' then j.origine_demande_code end
+            ),
+            ('origine_partenaires', case when j.par_partenaire then j.origine_sous_groupe end),
+            (
+                'origine_partenaires_hors_en',
+                case
+                    when
+                        j.par_partenaire and j.origine_sous_groupe <> 'EDUCATION_NATIONALE'
+                        then j.origine_sous_groupe
+                end
+            ),
+            ('origine_partenaire', case when j.par_partenaire then j.origine_demande_code end),
+            (
+                'origine_fonction_etab',
+                case when j.origine_demande_code = 'PART_ETAB' then j.origine_fonction_etab_code end
+            ),
+            (
+                'origine_professionnels',
+                case when j.origine_groupe = 'PROFESSIONNELS_PS' then j.origine_demande_code end
+            ),
+            ('demande_principale', j.demande_principale_code),
+            (
+                'demande_scolarite',
+                case when j.demande_principale_code = 'SCOL' then j.demande_scolarite_code end
+            )
+        ) as u (indicateur, modalite)
     union all
     -- a group counts a jeune once, however many of its measures he has
     select
@@ -156,27 +152,9 @@ unites_numerateur as (
         annee_scolaire,
         perimetre,
         territoire_code,
-        'aide_financiere_connue' as indicateur,
-        'OUI' as modalite
-    from jeunes
-    where a_aide_financiere
-    union all
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
         'aide_financiere' as indicateur,
         aide_financiere_code as modalite
     from aides
-    union all
-    -- chapter 2, the families
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'configuration_familiale' as indicateur,
-        configuration_familiale_code as modalite
-    from jeunes
     union all
     select
         annee_scolaire,
@@ -185,96 +163,6 @@ unites_numerateur as (
         'ressource' as indicateur,
         ressource_code as modalite
     from ressources
-    union all
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'ressources_sans_salaire' as indicateur,
-        'OUI' as modalite
-    from jeunes
-    where a_ressource and not a_salaire
-    union all
-    -- chapter 3, the follow-ups: origin and demand (jeunes), interventions,
-    -- mobilisations and partner mobilisations
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'origine_groupe' as indicateur,
-        origine_groupe as modalite
-    from origines
-    union all
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'origine_publics' as indicateur,
-        origine_demande_code as modalite
-    from origines
-    where origine_groupe = 'PUBLICS'
-    union all
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'origine_partenaires' as indicateur,
-        origine_sous_groupe as modalite
-    from origines
-    where par_partenaire
-    union all
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'origine_partenaires_hors_en' as indicateur,
-        origine_sous_groupe as modalite
-    from origines
-    where par_partenaire and origine_sous_groupe <> 'EDUCATION_NATIONALE'
-    union all
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'origine_partenaire' as indicateur,
-        origine_demande_code as modalite
-    from origines
-    where par_partenaire
-    union all
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'origine_fonction_etab' as indicateur,
-        origine_fonction_etab_code as modalite
-    from origines
-    where origine_demande_code = 'PART_ETAB'
-    union all
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'origine_professionnels' as indicateur,
-        origine_demande_code as modalite
-    from origines
-    where origine_groupe = 'PROFESSIONNELS_PS'
-    union all
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'demande_principale' as indicateur,
-        demande_principale_code as modalite
-    from jeunes
-    union all
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'demande_scolarite' as indicateur,
-        demande_scolarite_code as modalite
-    from jeunes
-    where demande_principale_code = 'SCOL'
     union all
     select
         annee_scolaire,
@@ -374,90 +262,39 @@ unites_numerateur as (
 -- family objective.
 unites_denominateur_propre as (
     select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'mesure_connue' as indicateur
-    from jeunes
+        j.annee_scolaire,
+        j.perimetre,
+        j.territoire_code,
+        u.indicateur
+    from jeunes as j
+    cross join
+        lateral (
+            values
+            ('mesure_connue', true),
+            ('aide_financiere_connue', true),
+            ('mesure_groupe', j.a_mesure),
+            ('mesure', j.a_mesure),
+            ('aide_financiere', j.a_aide_financiere),
+            ('ressource', j.a_ressource),
+            ('ressources_sans_salaire', j.a_ressource)
+        ) as u (indicateur, compte)
+    where u.compte
     union all
     select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'aide_financiere_connue' as indicateur
-    from jeunes
-    union all
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'mesure_groupe' as indicateur
-    from jeunes
-    where a_mesure
-    union all
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'mesure' as indicateur
-    from jeunes
-    where a_mesure
-    union all
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'aide_financiere' as indicateur
-    from jeunes
-    where a_aide_financiere
-    union all
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'ressource' as indicateur
-    from jeunes
-    where a_ressource
-    union all
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'ressources_sans_salaire' as indicateur
-    from jeunes
-    where a_ressource
-    union all
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'objectif' as indicateur
-    from interventions
-    where a_objectif
-    union all
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'objectif_theme' as indicateur
-    from interventions
-    where a_objectif
-    union all
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'membre_famille' as indicateur
-    from interventions
-    where a_membre_famille
-    union all
-    select
-        annee_scolaire,
-        perimetre,
-        territoire_code,
-        'objectif_famille' as indicateur
-    from interventions
-    where a_objectif_famille
+        i.annee_scolaire,
+        i.perimetre,
+        i.territoire_code,
+        u.indicateur
+    from interventions as i
+    cross join
+        lateral (
+            values
+            ('objectif', i.a_objectif),
+            ('objectif_theme', i.a_objectif),
+            ('membre_famille', i.a_membre_famille),
+            ('objectif_famille', i.a_objectif_famille)
+        ) as u (indicateur, compte)
+    where u.compte
 ),
 
 indicateurs_denominateur_propre as (
