@@ -30,70 +30,57 @@
 {% test controles(model, non_nulles=[], uniques=[], cles=[], references={}, nomenclatures={}, valeurs={}, codes={}) %}
     {%- set checks = [] -%}
     {%- for col in non_nulles -%}
-        {%- do checks.append(
-            "select 'non_nulle' as controle, '" ~ col ~ "' as colonne, cast(null as varchar)"
-            ~ " as valeur, count(*) as lignes from " ~ model ~ " where " ~ col
-            ~ " is null having count(*) > 0"
-        ) -%}
+        {%- do checks.append(_controle('non_nulle', col, "cast(null as varchar)",
+            model ~ " where " ~ col ~ " is null having count(*) > 0")) -%}
     {%- endfor -%}
     {%- for col in uniques -%}
-        {%- do checks.append(
-            "select 'unique' as controle, '" ~ col ~ "' as colonne, cast(" ~ col
-            ~ " as varchar) as valeur, count(*) as lignes from " ~ model ~ " where " ~ col
-            ~ " is not null group by " ~ col ~ " having count(*) > 1"
-        ) -%}
+        {%- do checks.append(_controle('unique', col, "cast(" ~ col ~ " as varchar)",
+            model ~ " where " ~ col ~ " is not null group by " ~ col ~ " having count(*) > 1")) -%}
     {%- endfor -%}
     {%- for columns in cles -%}
-        {%- set valeur = "concat_ws('|', " ~ (columns | join(', ')) ~ ")" -%}
-        {%- do checks.append(
-            "select 'cle' as controle, '" ~ (columns | join(', ')) ~ "' as colonne, " ~ valeur
-            ~ " as valeur, count(*) as lignes from " ~ model ~ " group by "
-            ~ (columns | join(', ')) ~ " having count(*) > 1"
-        ) -%}
+        {%- do checks.append(_controle('cle', columns | join(', '),
+            "concat_ws('|', " ~ (columns | join(', ')) ~ ")",
+            model ~ " group by " ~ (columns | join(', ')) ~ " having count(*) > 1")) -%}
     {%- endfor -%}
     {%- for col, ref_ in references.items() -%}
-        {%- do checks.append(
-            "select 'reference' as controle, '" ~ col ~ "' as colonne, cast(enfant." ~ col
-            ~ " as varchar) as valeur, count(*) as lignes from " ~ model ~ " as enfant"
-            ~ " left join " ~ ref(ref_['to']) ~ " as parent on enfant." ~ col ~ " = parent."
-            ~ ref_['field'] ~ " where enfant." ~ col ~ " is not null and parent." ~ ref_['field']
-            ~ " is null group by enfant." ~ col
-        ) -%}
+        {%- do checks.append(_controle('reference', col, "cast(enfant." ~ col ~ " as varchar)",
+            model ~ " as enfant left join " ~ ref(ref_['to']) ~ " as parent on enfant." ~ col
+            ~ " = parent." ~ ref_['field'] ~ " where enfant." ~ col ~ " is not null and parent."
+            ~ ref_['field'] ~ " is null group by enfant." ~ col)) -%}
     {%- endfor -%}
     {%- for col, field in nomenclatures.items() -%}
-        {%- do checks.append(
-            "select 'nomenclature' as controle, '" ~ col ~ "' as colonne, cast(" ~ col
-            ~ " as varchar) as valeur, count(*) as lignes from " ~ model ~ " where " ~ col
-            ~ " is not null and " ~ col ~ " not in (select code from " ~ ref('nomenclatures')
-            ~ " where field = '" ~ field ~ "') group by " ~ col
-        ) -%}
+        {%- do checks.append(_hors_liste('nomenclature', model, col,
+            "select code from " ~ ref('nomenclatures') ~ " where field = '" ~ field ~ "'")) -%}
     {%- endfor -%}
     {%- for col, values in valeurs.items() -%}
-        {%- do checks.append(
-            "select 'valeur' as controle, '" ~ col ~ "' as colonne, cast(" ~ col
-            ~ " as varchar) as valeur, count(*) as lignes from " ~ model ~ " where " ~ col
-            ~ " is not null and " ~ col ~ " not in ('"
-            ~ (values | join("', '")) ~ "') group by " ~ col
-        ) -%}
+        {%- do checks.append(_hors_liste('valeur', model, col,
+            "'" ~ (values | join("', '")) ~ "'")) -%}
     {%- endfor -%}
     {%- for col, code in codes.items() -%}
         {%- set label = code['label'] -%}
-        {%- do checks.append(
-            "select 'libelle_sans_code' as controle, '" ~ label ~ "' as colonne, cast(" ~ label
-            ~ " as varchar) as valeur, count(*) as lignes from " ~ model ~ " where " ~ label
-            ~ " is not null and " ~ col ~ " is null group by " ~ label
-        ) -%}
+        {%- do checks.append(_controle('libelle_sans_code', label, "cast(" ~ label ~ " as varchar)",
+            model ~ " where " ~ label ~ " is not null and " ~ col ~ " is null group by " ~ label)) -%}
         {%- set item = ("trim(" ~ split_items(col) ~ ")") if code.get('multi') else col -%}
-        {%- do checks.append(
-            "select 'code_inconnu' as controle, '" ~ label ~ "' as colonne, cast(" ~ label
-            ~ " as varchar) as valeur, count(*) as lignes from (select " ~ label ~ ", " ~ item
-            ~ " as code from " ~ model ~ " where " ~ label ~ " is not null and " ~ col
-            ~ " is not null) as items where code not in (select code from "
-            ~ ref('nomenclatures') ~ " where field = '" ~ code['field'] ~ "') group by " ~ label
-        ) -%}
+        {%- do checks.append(_controle('code_inconnu', label, "cast(" ~ label ~ " as varchar)",
+            "(select " ~ label ~ ", " ~ item ~ " as code from " ~ model ~ " where " ~ label
+            ~ " is not null and " ~ col ~ " is not null) as items where code not in (select code from "
+            ~ ref('nomenclatures') ~ " where field = '" ~ code['field'] ~ "') group by " ~ label)) -%}
     {%- endfor -%}
     {%- if not checks -%}
         {{ exceptions.raise_compiler_error("controles sur " ~ model ~ " : aucun contrôle déclaré") }}
     {%- endif -%}
     {{ checks | join('\n    union all\n    ') }}
 {% endtest %}
+
+{#- One failing-check query of `controles`: its four columns, then `source` (what follows
+    `from`: the relation, its filter and grouping). -#}
+{% macro _controle(controle, colonne, valeur, source) -%}
+    {{ return("select '" ~ controle ~ "' as controle, '" ~ colonne ~ "' as colonne, " ~ valeur
+        ~ " as valeur, count(*) as lignes from " ~ source) }}
+{%- endmacro %}
+
+{#- The non-null values of `col` outside `liste` (SQL: a subquery or literals), grouped. -#}
+{% macro _hors_liste(controle, model, col, liste) -%}
+    {{ return(_controle(controle, col, "cast(" ~ col ~ " as varchar)", model ~ " where " ~ col
+        ~ " is not null and " ~ col ~ " not in (" ~ liste ~ ") group by " ~ col)) }}
+{%- endmacro %}
