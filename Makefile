@@ -12,10 +12,11 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 	.venv/bin/pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
 
-# dbt's manifest: the Dagster definitions read it (dagster dev parses by itself).
-DBT_SOURCES := $(shell find models seeds dbt_project/macros -type f) dbt_project.yml
+# dbt's manifest: the Dagster definitions read it (dagster dev parses by itself). Parsed
+# in the environment the job gives dbt, so that the job's build starts from this parse.
+DBT_SOURCES := $(shell find models seeds dbt_project/macros tests/dbt -type f) dbt_project.yml
 target/manifest.json: .venv/.installed $(DBT_SOURCES)
-	ALSES_WAREHOUSE=:memory: .venv/bin/dbt parse --quiet --profiles-dir dbt_project --project-dir . --target duckdb
+	$(PY) -m orchestration.project
 
 $(DAGSTER_HOME):
 	mkdir -p $@ && touch $@/dagster.yaml

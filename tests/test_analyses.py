@@ -21,14 +21,14 @@ def results(demo_warehouse, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("analyses")
     published = tmp / "alses_marts.duckdb"
     publish(demo_warehouse, published)
-    # The demo build's profile, variables and target folder: dbt's partial parsing
+    # The demo build's profile, parameters and target folder: dbt's partial parsing
     # applies and the compilation takes seconds, not a whole new parse.
     target = demo_warehouse.parent / "target"
     compiled = subprocess.run(
         [DBT, "compile", "--select", "path:analyses", "--profiles-dir", "dbt_project"]
-        + ["--project-dir", ".", "--target-path", str(target), "--vars", '{"demo": "oui"}'],
+        + ["--project-dir", ".", "--target-path", str(target)],
         cwd=ROOT,
-        env=dict(os.environ, ALSES_WAREHOUSE=str(demo_warehouse)),
+        env=dict(os.environ, ALSES_WAREHOUSE=str(demo_warehouse), ALSES_DBT_DEMO="oui"),
         capture_output=True,
         text=True,
         check=False,

@@ -30,8 +30,7 @@ def test_seed_is_identical_to_the_shared_contract(seed, shared):
 
 def dbt_build(warehouse: Path, *args: str, demo: bool = False) -> subprocess.CompletedProcess:
     env = dict(os.environ, ALSES_WAREHOUSE=str(warehouse), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    if demo:
-        args = (*args, "--vars", '{"demo": "oui"}')
+    env["ALSES_DBT_DEMO"] = "oui" if demo else "non"
     return subprocess.run(
         [
             DBT,

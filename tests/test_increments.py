@@ -13,7 +13,6 @@ run and seven runs of the incremental models (no tests): the price of four order
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import shutil
 
@@ -25,6 +24,7 @@ from alses.extract import load_drop
 from alses.retention import purger
 from alses.settings import ROOT
 from orchestration.assets.dbt import annees_a_calculer, empreinte_projet
+from orchestration.project import PARAMETRES_DBT
 from tests.bdc_fixture import tables, write_drop
 
 NOMENCLATURES = ROOT / "seeds" / "nomenclatures.csv"
@@ -103,10 +103,14 @@ def dbt(trois_annees):
     assert parsed.success, parsed.exception
     runner = dbtRunner(manifest=parsed.result)
 
-    def invoke(*args: str, entrepot=warehouse) -> None:
+    def invoke(*args: str, entrepot=warehouse, parametres: dict | None = None) -> None:
         from dbt.adapters.duckdb.connections import DuckDBConnectionManager as manager
 
         mp.setenv("ALSES_WAREHOUSE", str(entrepot))  # the profile reads it at each run
+        for nom in PARAMETRES_DBT:
+            mp.delenv(nom, raising=False)
+        for nom, valeur in (parametres or {}).items():
+            mp.setenv(nom, valeur)
         result = runner.invoke([*args, *common])
         # dbt-duckdb keeps its DuckDB instance open in process: closed, so that the
         # test reads the file (one writer process or readers, never both).
@@ -182,11 +186,13 @@ def _vider(warehouse) -> None:
 
 def _run(invoke, run: list[str], chargees: list[str], purgees=frozenset(), **kw) -> None:
     annees, suivantes = annees_a_calculer(run, chargees, set(purgees))
-    vars_ = {"annees": annees, "annees_suivantes": suivantes}
+    # The asset's parameters (orchestration/assets/dbt.py), in the environment.
+    parametres = {"ALSES_DBT_ANNEES": ",".join(annees)}
+    parametres["ALSES_DBT_ANNEES_SUIVANTES"] = ",".join(suivantes)
     # Only the incremental models: the raw data does not change between the runs of a
     # test, so the views, dimensions and whole tables built by the full pass stand.
     select = ["--select", "config.materialized:incremental"]
-    invoke("run", *select, "--vars", json.dumps(vars_), **kw)
+    invoke("run", *select, parametres=parametres, **kw)
 
 
 def test_every_table_is_the_same_in_one_pass_in_order_and_in_reverse(dbt):

@@ -106,6 +106,7 @@ def demarrer(tmp: Path) -> Construction:
         ALSES_TARGET="postgres",
         PGDATABASE=base,
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        ALSES_DBT_DEMO="non",  # the job's parameter on that drop (not the demo)
     )
     drops = [write_drop(tmp / "bdc"), write_drop(tmp / "bdc", decaler(tables(), 1), SUIVANTE)]
     journal = tmp / "dbt_build.log"
@@ -120,12 +121,11 @@ def demarrer(tmp: Path) -> Construction:
                 conn.commit()
                 for drop in drops:
                     load_drop_postgres(conn, drop, cfg.nomenclatures)
-        # The job's variables on that drop (not the demo).
         with journal.open("w", encoding="utf-8") as out:
             build = subprocess.Popen(
                 [str(ROOT / ".venv" / "bin" / "dbt"), "build", "--profiles-dir", "dbt_project"]
                 + ["--project-dir", ".", "--target-path", str(tmp / "target")]
-                + ["--exclude", "comparaisons_territoriales", "--vars", '{"demo": "non"}'],
+                + ["--exclude", "comparaisons_territoriales"],
                 cwd=ROOT,
                 env=env,
                 stdout=out,

@@ -2,16 +2,43 @@
 
     Every intermediate model, every fact and every per-year mart is `incremental` with
     the strategy `annees_scolaires` below (dbt_project.yml): a run replaces the rows of
-    the school years it recomputes and leaves the other years' rows as they are. Two dbt
-    vars, set by the Dagster asset (orchestration/assets/dbt.py), name those years:
-    - `annees`: the years whose drop was (re)loaded by the run, purged years excepted.
-      A year of every fact and intermediate model is computed from that year's drop
-      only, so these are exactly the years a run can alter there;
-    - `annees_suivantes`: the next loaded year of each (purged and run years excepted):
-      its valeur_n_1 and evolution_points read the corrected year; recomputed only by
-      the models that read the previous year (marts.indicateurs).
-    Without `annees` (a manual dbt run), on a first build or with --full-refresh,
-    is_incremental() is false or the list is none: every year is computed. -#}
+    the school years it recomputes and leaves the other years' rows as they are. Two
+    environment variables, set by the Dagster asset (orchestration/assets/dbt.py), name
+    those years, comma-separated:
+    - `ALSES_DBT_ANNEES`: the years whose drop was (re)loaded by the run, purged years
+      excepted. A year of every fact and intermediate model is computed from that
+      year's drop only, so these are exactly the years a run can alter there;
+    - `ALSES_DBT_ANNEES_SUIVANTES`: the next loaded year of each (purged and run years
+      excepted): its valeur_n_1 and evolution_points read the corrected year;
+      recomputed only by the models that read the previous year (marts.indicateurs).
+    Environment variables rather than dbt vars: any change of `--vars` makes dbt parse
+    the whole project again (≈ 8 s), and they are read at execution only, so that dbt's
+    partial parsing never depends on them.
+    Without `ALSES_DBT_ANNEES` (a manual dbt run), on a first build or with
+    --full-refresh, is_incremental() is false or the list is none: every year is
+    computed. -#}
+
+{#- A list of school years from an environment variable (comma-separated, may be empty),
+    or none when it is not set; only at execution (parsing never reads it). -#}
+{% macro annees_env(nom) -%}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set valeur = env_var(nom, '*') -%}
+    {%- if valeur == '*' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set annees = [] -%}
+    {%- for a in valeur.split(',') if a.strip() -%}
+        {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{4}', a.strip()) -%}
+            {{ exceptions.raise_compiler_error(
+                "Année scolaire inattendue dans " ~ nom ~ " : " ~ a ~ " (attendu AAAA-AAAA)."
+            ) }}
+        {%- endif -%}
+        {%- do annees.append(a.strip()) -%}
+    {%- endfor -%}
+    {{ return(annees) }}
+{%- endmacro %}
 
 {#- The years the current model recomputes (a list), or none: every year. -#}
 {% macro annees_recalculees(suivantes=false) -%}
@@ -19,19 +46,13 @@
     {%- if this is none or not is_incremental() -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set annees = var('annees', none) -%}
+    {%- set annees = annees_env('ALSES_DBT_ANNEES') -%}
     {%- if annees is none -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set annees = annees + (var('annees_suivantes', []) if suivantes else []) -%}
-    {%- for a in annees -%}
-        {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{4}', a | string) -%}
-            {{ exceptions.raise_compiler_error(
-                "Année scolaire inattendue dans la variable annees : " ~ a
-                ~ " (attendu AAAA-AAAA)."
-            ) }}
-        {%- endif -%}
-    {%- endfor -%}
+    {%- if suivantes -%}
+        {%- set annees = annees + (annees_env('ALSES_DBT_ANNEES_SUIVANTES') or []) -%}
+    {%- endif -%}
     {{ return(annees) }}
 {%- endmacro %}
 
@@ -52,9 +73,9 @@
 {%- endmacro %}
 
 {#- The incremental strategy of the yearly models, on DuckDB and PostgreSQL alike: delete
-    every row of the years recomputed — those of the vars and those the new rows hold,
+    every row of the years recomputed — those of ALSES_DBT_ANNEES and those the new rows hold,
     so a year whose corrected drop now yields no row loses its old rows too (plain
-    delete+insert would keep them) — then insert the new rows. Without `annees`
+    delete+insert would keep them) — then insert the new rows. Without `ALSES_DBT_ANNEES`
     every year was computed: the table is replaced whole. The unique_key is the year
     column. -#}
 {% macro get_incremental_annees_scolaires_sql(arg_dict) -%}
@@ -62,7 +83,7 @@
     {%- set source = arg_dict['temp_relation'] -%}
     {%- set colonne = arg_dict['unique_key'] or 'annee_scolaire' -%}
     {%- set colonnes = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
-    {%- set annees = var('annees', none) -%}
+    {%- set annees = annees_env('ALSES_DBT_ANNEES') -%}
     delete from {{ target }}
     {%- if annees is not none %}
     where

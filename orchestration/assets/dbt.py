@@ -2,16 +2,15 @@
 runs unbroken from each BDC file to each fact; dbt tests surface as asset checks.
 
 Every intermediate model, fact and per-year mart is incremental on annee_scolaire
-(dbt_project/macros/increments.sql): a run recomputes its school years there (var
-`annees`), and in marts.indicateurs the next loaded year of each too (var
-`annees_suivantes`: its valeur_n_1 and evolution_points read them); the other years'
-rows are left as they are. Dimensions are tables, rebuilt whole; staging views. When the
+(dbt_project/macros/increments.sql): a run recomputes its school years there
+(`ALSES_DBT_ANNEES`), and in marts.indicateurs the next loaded year of each too
+(`ALSES_DBT_ANNEES_SUIVANTES`: its valeur_n_1 and evolution_points read them); the other
+years' rows are left as they are. Dimensions are tables, rebuilt whole; staging views. When the
 dbt project itself changed since the last build (its fingerprint, stored in the
 warehouse — on PostgreSQL, on the server), the run rebuilds every year (--full-refresh).
 """
 
 import hashlib
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -26,7 +25,7 @@ from alses.pseudonym import SecretError, jeune_key, pseudo_secret
 from alses.retention import annees_purgees, geler
 from alses.settings import empreinte_sources, is_demo, settings
 from orchestration.partitions import annee_scolaire
-from orchestration.project import dbt_env, dbt_project
+from orchestration.project import dbt_env, dbt_project, reprendre_analyse
 
 #: The marts that recompute the next loaded year too (they read the previous year).
 LISENT_ANNEE_PRECEDENTE = ("indicateurs",)
@@ -141,8 +140,14 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     empreinte = empreinte_projet(cfg.bdc_dir)
     run = list(context.partition_keys)
     annees, suivantes = annees_a_calculer(run, chargees, set(purgees))
-    vars_ = {"demo": demo}
-    args = ["build"]
+    # The run's parameters reach dbt through the environment, not --vars: a change of
+    # vars makes dbt parse the whole project again (increments.sql).
+    # dbt's log file (target/dagster/dbt.log) at info, as the run's log: at debug it
+    # writes every SQL statement, ≈ 12 % of a demo build's CPU (docs/performance.md).
+    env = {"ALSES_DBT_DEMO": demo, "DBT_LOG_LEVEL_FILE": "info"}
+    # dbt's unit tests check the models' code, not the data: `make test` runs them
+    # (tests/test_dbt.py), a production build does not (dbt's own advice).
+    args = ["build", "--exclude-resource-type", "unit_test"]
     complet = derniere != empreinte
     if complet:
         # The project changed (or was never built here): every year, and the seeds
@@ -150,13 +155,12 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         args.append("--full-refresh")
         context.log.info("Projet dbt modifié depuis la dernière construction : toutes les années.")
     else:
-        vars_["annees"] = annees
-        vars_["annees_suivantes"] = suivantes
+        env["ALSES_DBT_ANNEES"] = ",".join(annees)
+        env["ALSES_DBT_ANNEES_SUIVANTES"] = ",".join(suivantes)
         context.log.info(
             f"Années recalculées : {', '.join(annees) or 'aucune'}"
             + (f" ; dans marts.indicateurs aussi : {', '.join(suivantes)}" if suivantes else "")
         )
-    args += ["--vars", json.dumps(vars_)]
     # A full refresh recreates every table: the purged years' marts, computed from a
     # purged drop, are wrong until `geler` puts the archived rows back; the
     # reconciliation and its test run again then. An incremental run never recomputes a
@@ -166,7 +170,8 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         exclude.append(RAPPROCHEMENT[-1])  # its test; the model still runs
     if exclude:
         args += ["--exclude", *exclude]
-    dbt_env()
+    dbt_env(env)
+    reprendre_analyse(target)
     yield from dbt.cli(args, context=context, target_path=target).stream()
     if postgres:
         n = ecrire_comparaisons(dbt_project.manifest_path)
@@ -181,7 +186,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
             gelees = geler(con)
         context.log.info(f"Indicateurs gelés remis en place : {', '.join(gelees)}")
         dbt.cli(
-            ["build", "--select", " ".join(RAPPROCHEMENT), "--vars", json.dumps(vars_)],
+            ["build", "--select", " ".join(RAPPROCHEMENT)],
             manifest=dbt_project.manifest_path,
             target_path=target,
         ).wait()

@@ -1,7 +1,7 @@
-{#- Every comparable published figure holds. An error on the demo data (dbt var demo=oui,
-    set by make run when the drops are the synthetic ones); on a real export a gap is
+{#- Every comparable published figure holds. An error on the demo data (ALSES_DBT_DEMO=oui,
+    set by the dbt asset when the drops are the synthetic ones); on a real export a gap is
     information for the coordinators, hence a warning. Fails with the list of figures. -#}
-{{ config(severity=('error' if var('demo', 'non') == 'oui' else 'warn')) }}
+{{ config(severity=('error' if env_var('ALSES_DBT_DEMO', 'non') == 'oui' else 'warn')) }}
 
 select
     figure_id,

@@ -1,6 +1,6 @@
 {#- The demo drops' volumes (2021-2022), as the report prints them. Error on the demo
-    data only (dbt var demo=oui); a warning on a real export. -#}
-{{ config(severity=('error' if var('demo', 'non') == 'oui' else 'warn')) }}
+    data only (ALSES_DBT_DEMO=oui, set by the dbt asset); a warning on a real export. -#}
+{{ config(severity=('error' if env_var('ALSES_DBT_DEMO', 'non') == 'oui' else 'warn')) }}
 
 with attendus as (
     select * from (

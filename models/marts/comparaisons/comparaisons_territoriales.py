@@ -4,10 +4,11 @@ territories, Wilson 95 % intervals). The statistics live in alses/comparaisons.p
 unit-tested there; this model only reads the mart and writes the result.
 
 Incremental on annee_scolaire (dbt_project/macros/increments.sql): a year's comparisons
-read that year's cells only (not valeur_n_1), so a run recomputes the years of the var
-`annees`. Python models cannot call var(): the years reach the model through its config
-(_comparaisons__models.yml, meta `annees`), comma-separated, empty without the var."""
+read that year's cells only (not valeur_n_1), so a run recomputes the years of
+`ALSES_DBT_ANNEES` (comma-separated; every year without it), read from the environment
+like the SQL models do (dbt-duckdb runs this model in dbt's own process)."""
 
+import os
 import re
 
 
@@ -17,7 +18,7 @@ def model(dbt, session):
     from alses.sql import literal
 
     indicateurs = dbt.ref("indicateurs")
-    annees = [a for a in ((dbt.config.get("meta") or {}).get("annees") or "").split(",") if a]
+    annees = [a.strip() for a in os.environ.get("ALSES_DBT_ANNEES", "").split(",") if a.strip()]
     if dbt.is_incremental and annees:
         if not all(re.fullmatch(r"[0-9]{4}-[0-9]{4}", a) for a in annees):
             raise ValueError(f"Années scolaires inattendues : {annees!r} (attendu AAAA-AAAA).")

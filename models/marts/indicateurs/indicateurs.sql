@@ -2,9 +2,9 @@
     year, both scopes, the département (NORD) and every territory, every modality
     (numerateur 0 where nothing falls in it), with rank and previous year.
     Incremental on annee_scolaire (dbt_project/macros/increments.sql): a run recomputes
-    the years of the var `annees` and the next loaded year of each (`annees_suivantes`:
-    their valeur_n_1 and evolution_points read the corrected year); without it, or on a
-    first or --full-refresh build, every year. -#}
+    the years of ALSES_DBT_ANNEES and the next loaded year of each
+    (ALSES_DBT_ANNEES_SUIVANTES: their valeur_n_1 and evolution_points read the
+    corrected year); without it, or on a first or --full-refresh build, every year. -#}
 {{ config(materialized='incremental') }}
 
 {#- A recomputed year needs its previous year's values (valeur_n_1). When that year is
