@@ -18,7 +18,6 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets, get_asset_key_for_model
 
-from alses.comparaisons import ecrire_comparaisons
 from alses.contract import annee_decalee
 from alses.engine import connect, exists
 from alses.pseudonym import SecretError, jeune_key, pseudo_secret
@@ -174,6 +173,10 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     reprendre_analyse(target)
     yield from dbt.cli(args, context=context, target_path=target).stream()
     if postgres:
+        # Imported here: statsmodels and scipy cost ≈ 1.5 s at every import of the
+        # Dagster definitions, and only PostgreSQL needs them in this process.
+        from alses.comparaisons import ecrire_comparaisons
+
         n = ecrire_comparaisons(dbt_project.manifest_path)
         key = get_asset_key_for_model([dbt_models], COMPARAISONS)
         yield dg.Output(
