@@ -88,9 +88,10 @@ def dbt_cli() -> DbtCliResource:
 
 
 # `dagster dev` reparses the project at load time (what DbtProject.prepare_if_dev does,
-# but with this environment's dbt rather than the first `dbt` on PATH).
+# but with this environment's dbt rather than the first `dbt` on PATH, and make's
+# environment: dbt's partial parsing applies).
 if using_dagster_dev():
-    dbt_cli().cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
+    parse()
 
 
 if __name__ == "__main__":

@@ -52,14 +52,15 @@ def test_definitions_load_under_dagster_dev_without_venv_on_path():
 
     from alses.settings import ROOT
 
-    env = dict(
-        os.environ,
-        PATH="/usr/bin:/bin",
-        DAGSTER_IS_DEV_CLI="1",
-        # As `make`'s parse of target/manifest.json: the same profile, so dbt's partial
-        # parsing applies (a new warehouse path would make dbt reparse everything).
-        ALSES_WAREHOUSE=":memory:",
-    )
+    # As `make`'s parse of target/manifest.json: the settings' defaults, the same
+    # profile, so dbt's partial parsing applies (another warehouse path would make dbt
+    # parse everything again).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("ALSES_WAREHOUSE", "ALSES_DUCKDB_"))
+    }
+    env |= {"PATH": "/usr/bin:/bin", "DAGSTER_IS_DEV_CLI": "1"}
     from tests.conftest import manifest_lock
 
     with manifest_lock(exclusive=True):  # the parse rewrites target/manifest.json
