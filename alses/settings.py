@@ -66,6 +66,16 @@ class Settings:
     target: str = "duckdb"
     postgres: PostgresSettings | None = None
 
+    @property
+    def dbt_target(self) -> Path:
+        """The job's dbt target folder (compiled SQL, manifest, run results, dbt's log,
+        partial parse): one per warehouse, beside its file (`alses.duckdb.dbt/`), so
+        that two warehouses never write the same folder and each build of a warehouse
+        starts from its previous parse; on PostgreSQL, target/postgres."""
+        if self.target == "postgres":
+            return ROOT / "target" / "postgres"
+        return self.warehouse.with_name(self.warehouse.name + ".dbt")
+
 
 TARGETS = ("duckdb", "postgres")
 

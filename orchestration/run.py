@@ -291,7 +291,7 @@ def _failure_message(event: dg.DagsterEvent) -> str:
 
 def _dbt_failures(limit: int = 10) -> list[str]:
     """The failing nodes of the last dbt build, from its run_results.json."""
-    path = ROOT / "target" / "dagster" / "run_results.json"
+    path = settings().dbt_target / "run_results.json"
     try:
         results = json.loads(path.read_text(encoding="utf-8"))["results"]
     except (OSError, ValueError, KeyError):

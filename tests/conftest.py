@@ -332,5 +332,5 @@ def fixture_job(tmp_path_factory, request) -> Installation:
         "\n".join(repr(e) for e in result.all_events), encoding="utf-8"
     )
     assert result.success
-    dbt_results = json.loads((ROOT / "target" / "dagster" / "run_results.json").read_text())
+    dbt_results = json.loads((root / "w.duckdb.dbt" / "run_results.json").read_text())
     return Installation(root, env, result, dbt_results)

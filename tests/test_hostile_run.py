@@ -152,13 +152,15 @@ def _with_a_secret(files: list[Path], folders: list[Path]) -> list[str]:
 
 def test_the_secret_is_in_no_artifact_of_the_school_year_job(fixture_job):
     """After the session's job on the fixture drop (secret ALSES_PSEUDO_SECRET): its dbt
-    artifacts (target/dagster: compiled SQL, manifest, run results, partial parse, log),
-    the project's logs, its warehouse, published file and Dagster history hold no secret.
+    artifacts (beside its warehouse: compiled SQL, manifest, run results, partial parse,
+    log), the project's logs, its warehouse, published file and Dagster history hold no
+    secret.
     (The demo build's test below may run before the job, on the other xdist worker.)"""
     root = fixture_job.root
-    places = [ROOT / "target", ROOT / "logs", root / "dagster"]
+    artifacts = root / "w.duckdb.dbt"
+    places = [artifacts, ROOT / "target", ROOT / "logs", root / "dagster"]
     files = [fixture_job.warehouse, fixture_job.published]
-    assert (ROOT / "target" / "dagster" / "run_results.json").is_file()
+    assert (artifacts / "run_results.json").is_file()
     assert _with_a_secret(files, places) == []
 
 

@@ -141,9 +141,7 @@ def test_a_run_publishes_then_a_failing_check_leaves_the_file_untouched(operatio
     assert not failed.success
     echecs = {
         r["unique_id"]: r["status"]
-        for r in json.loads((ROOT / "target" / "dagster" / "run_results.json").read_text())[
-            "results"
-        ]
+        for r in json.loads((tmp / "w.duckdb.dbt" / "run_results.json").read_text())["results"]
         if r["status"] in ("fail", "error")
     }
     assert echecs == {"test.alses.assert_totaux_demo": "fail"}, echecs

@@ -121,8 +121,8 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     # gap is information for the coordinators (warning). See tests/dbt/.
     cfg = settings()
     demo = "oui" if is_demo(cfg.bdc_dir) else "non"
-    # One target folder, overwritten at each run, rather than one per run.
-    target = dbt_project.project_dir / "target" / "dagster"
+    # One target folder per warehouse, overwritten at each run, rather than one per run.
+    target = cfg.dbt_target
     purgees: dict[str, str] = {}
     derniere, chargees = None, []
     exclude = []
@@ -141,7 +141,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     annees, suivantes = annees_a_calculer(run, chargees, set(purgees))
     # The run's parameters reach dbt through the environment, not --vars: a change of
     # vars makes dbt parse the whole project again (increments.sql).
-    # dbt's log file (target/dagster/dbt.log) at info, as the run's log: at debug it
+    # dbt's log file (dbt.log in the target folder) at info, as the run's log: at debug it
     # writes every SQL statement, ≈ 12 % of a demo build's CPU (docs/performance.md).
     env = {"ALSES_DBT_DEMO": demo, "DBT_LOG_LEVEL_FILE": "info"}
     # dbt's unit tests check the models' code, not the data: `make test` runs them
