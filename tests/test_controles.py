@@ -130,3 +130,32 @@ def test_intermediate_and_source_controles_name_every_broken_check(
         ("code_inconnu", "mesures"),
     }
     assert _failures(warehouse, cles) == {("unique", "usager_id_bdc")}
+
+
+def test_mart_controles_name_every_broken_check(demo_warehouse, compiled, tmp_path):
+    indicateurs, rapprochement = compiled["indicateurs"], compiled["rapprochement_publication"]
+    premiere = "(select min(figure_id) from marts.rapprochement_publication)"
+    warehouse = _corrupted(
+        demo_warehouse,
+        tmp_path,
+        (indicateurs, rapprochement),
+        (
+            "update marts.indicateurs set perimetre = 'TOUS', territoire_code = 'XXX', "
+            "numerateur = null where rowid = (select max(rowid) from marts.indicateurs)",
+            "insert into marts.indicateurs select * from marts.indicateurs limit 1",
+            f"update marts.rapprochement_publication set statut = 'ecart' "
+            f"where figure_id = {premiere}",
+            "insert into marts.rapprochement_publication "
+            "select * from marts.rapprochement_publication limit 1",
+        ),
+    )
+    assert _failures(warehouse, indicateurs) == {
+        ("cle", "annee_scolaire, perimetre, territoire_code, indicateur, modalite"),
+        ("non_nulle", "numerateur"),
+        ("reference", "territoire_code"),
+        ("valeur", "perimetre"),
+    }
+    assert _failures(warehouse, rapprochement) == {
+        ("unique", "figure_id"),
+        ("valeur", "statut"),
+    }
