@@ -33,7 +33,7 @@ from alses.contract import (
     parse_school_year,
     school_year_bounds,
 )
-from alses.pseudonym import jeune_key, pseudo_secret
+from alses.pseudonym import jeune_keys, pseudo_secret
 from alses.reading import (
     FORMULA,
     MAX_LINE_BYTES,
@@ -664,19 +664,28 @@ def _ensure_raw(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _keys(con: duckdb.DuckDBPyConnection, secret: str) -> None:
-    """Recompute `raw.cles_jeunes` for every usager_id of every year loaded, the secret
-    passed to a Python function: it never appears in any SQL text."""
-    name = f"alses_cle_{uuid.uuid4().hex}"
-    con.create_function(name, lambda u: jeune_key(secret, u), ["VARCHAR"], "VARCHAR")
+    """Recompute `raw.cles_jeunes` for every usager_id of every year loaded. The keys
+    are computed in Python (`jeune_keys`, over the distinct ids at once) and inserted as
+    a registered frame: the secret never appears in any SQL text."""
+    import pandas as pd
+
+    ids = " union ".join(
+        f"select usager_id from raw.{t} where usager_id is not null"
+        for t in ("usagers", "situations", "interventions", "actions_participants")
+    )
+    usagers = [r[0] for r in con.execute(ids).fetchall()]
+    name = f"cles_{uuid.uuid4().hex}"
+    con.register(
+        name,
+        pd.DataFrame(
+            {"usager_id_bdc": usagers, "jeune_key": jeune_keys(secret, usagers)}, dtype=object
+        ),
+    )
     try:
-        ids = " union ".join(
-            f"select usager_id from raw.{t} where usager_id is not null"
-            for t in ("usagers", "situations", "interventions", "actions_participants")
-        )
         con.execute("delete from raw.cles_jeunes")
-        con.execute(f"insert into raw.cles_jeunes select usager_id, {name}(usager_id) from ({ids})")
+        con.execute(f"insert into raw.cles_jeunes select usager_id_bdc, jeune_key from {name}")
     finally:
-        con.remove_function(name)
+        con.unregister(name)
 
 
 def _commit(con: duckdb.DuckDBPyConnection) -> None:
