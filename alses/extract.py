@@ -33,7 +33,7 @@ from alses.contract import (
     parse_school_year,
     school_year_bounds,
 )
-from alses.pseudonym import jeune_keys, pseudo_secret
+from alses.pseudonym import jeune_key, pseudo_secret
 from alses.reading import (
     FORMULA,
     MAX_LINE_BYTES,
@@ -446,10 +446,12 @@ def _read_values(con: duckdb.DuckDBPyConnection, table: Table, annee: str) -> No
             f"cast((select l.{what} from lu_{t} l where l.colonne = {_lit(col.name)} "
             f"and l.valeur = s.{_q(col.name)}) as {sql_type}) as {_q(name)}"
         )
-    inner = f"select s.*, {', '.join(exprs)} from src_{t} s"
+    # A view, not a copy of the table: its one reader that matters (the checks, `chk_`)
+    # materialises it once. The read table becomes `src0_`; `_drop_temporaries` drops all.
+    con.execute(f"alter table src_{t} rename to src0_{t}")
+    inner = f"select s.*, {', '.join(exprs)} from src0_{t} s"
     outer = f"select *, {', '.join(ages)} from ({inner})" if ages else inner
-    con.execute(f"create or replace temp table src_{t} as {outer}")
-    con.execute(f"drop table lu_{t}")
+    con.execute(f"create temp view src_{t} as {outer}")
 
 
 QCOLS = "annee_scolaire, load_id, table_bdc, fichier, ligne, colonne, valeur, motif, traitement"
@@ -664,28 +666,19 @@ def _ensure_raw(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _keys(con: duckdb.DuckDBPyConnection, secret: str) -> None:
-    """Recompute `raw.cles_jeunes` for every usager_id of every year loaded. The keys
-    are computed in Python (`jeune_keys`, over the distinct ids at once) and inserted as
-    a registered frame: the secret never appears in any SQL text."""
-    import pandas as pd
-
-    ids = " union ".join(
-        f"select usager_id from raw.{t} where usager_id is not null"
-        for t in ("usagers", "situations", "interventions", "actions_participants")
-    )
-    usagers = [r[0] for r in con.execute(ids).fetchall()]
-    name = f"cles_{uuid.uuid4().hex}"
-    con.register(
-        name,
-        pd.DataFrame(
-            {"usager_id_bdc": usagers, "jeune_key": jeune_keys(secret, usagers)}, dtype=object
-        ),
-    )
+    """Recompute `raw.cles_jeunes` for every usager_id of every year loaded, the secret
+    passed to a Python function: it never appears in any SQL text."""
+    name = f"alses_cle_{uuid.uuid4().hex}"
+    con.create_function(name, lambda u: jeune_key(secret, u), ["VARCHAR"], "VARCHAR")
     try:
+        ids = " union ".join(
+            f"select usager_id from raw.{t} where usager_id is not null"
+            for t in ("usagers", "situations", "interventions", "actions_participants")
+        )
         con.execute("delete from raw.cles_jeunes")
-        con.execute(f"insert into raw.cles_jeunes select usager_id_bdc, jeune_key from {name}")
+        con.execute(f"insert into raw.cles_jeunes select usager_id, {name}(usager_id) from ({ids})")
     finally:
-        con.unregister(name)
+        con.remove_function(name)
 
 
 def _commit(con: duckdb.DuckDBPyConnection) -> None:
@@ -744,6 +737,7 @@ def _load(
 ) -> list[TableLoad]:
     load_id = drop_load_id(drop)
     _macros(con, nomenclatures)
+    _drop_temporaries(con)
     loads: list[TableLoad] = []
     with tempfile.TemporaryDirectory(prefix="bdc-") as tmp:
         readings, ignored = _read_drop(drop, Path(tmp))
@@ -818,9 +812,21 @@ def _load(
         if _disk_full(exc):
             raise _disk_full_error(con, annee) from exc
         raise
-    for table in TABLES:
-        con.execute(f"drop table if exists src_{table.name}")
-        con.execute(f"drop table if exists chk_{table.name}")
-        con.execute(f"drop table if exists ok_{table.name}")
+    _drop_temporaries(con)
     con.execute(f"drop table if exists q_{load_id}")
     return loads
+
+
+def _drop_temporaries(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the working tables and views of a load (also those a failed load left)."""
+    views = {
+        r[0] for r in con.execute("select view_name from duckdb_views() where temporary").fetchall()
+    }
+    for table in TABLES:
+        t = table.name
+        if f"src_{t}" in views:
+            con.execute(f"drop view src_{t}")
+        else:
+            con.execute(f"drop table if exists src_{t}")
+        for prefix in ("src0", "lu", "chk", "ok"):
+            con.execute(f"drop table if exists {prefix}_{t}")

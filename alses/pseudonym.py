@@ -56,10 +56,3 @@ def pseudo_secret(bdc_dir: Path) -> str:
 def jeune_key(secret: str, usager_id: str) -> str:
     """The jeune's pseudonymous key: 64 hexadecimal characters."""
     return hmac.new(secret.encode(), usager_id.encode(), hashlib.sha256).hexdigest()
-
-
-def jeune_keys(secret: str, usager_ids: list[str]) -> list[str]:
-    """`jeune_key` of each id, the same keys: one-shot HMAC (hmac.digest, in C) for the
-    tens of thousands of ids of a load."""
-    cle = secret.encode()
-    return [hmac.digest(cle, u.encode(), "sha256").hex() for u in usager_ids]
