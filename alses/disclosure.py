@@ -23,7 +23,7 @@ The rules (docs/secret_statistique.md):
   partners). A relation is used only where it holds on the exact data. The previous
   year is protected by its own pattern: `valeur_n_1` and `evolution_points` are
   blanked wherever the previous year's cell is suppressed;
-- audit: for every suppressed quantity, `scipy.optimize.linprog` (HiGHS) minimises
+- audit: for every suppressed quantity, HiGHS (highspy, warm-started) minimises
   and maximises it under every published value, every equation and 0 ≤ numerator ≤
   base; the range must span at least two integer values. Cells the audit finds
   recomputable get a further complementary suppression, and the audit runs again.
@@ -212,6 +212,7 @@ class Plan:
     bornes: list[tuple[int, int]] = field(init=False)  # numerator ≤ base
     _resolues: dict = field(init=False, default_factory=dict)  # audit cache
     irreductibles: list[int] = field(init=False, default_factory=list)  # pinned by the Nord
+    _termes: tuple | None = field(init=False, default=None)  # equations as arrays (audit)
     _sensibles: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
@@ -476,8 +477,6 @@ class Plan:
 
         Every published value, every equation and 0 ≤ numerator ≤ base are the
         constraints; each hidden quantity is minimised then maximised (HiGHS)."""
-        from scipy.optimize import linprog
-
         inconnues = self.cachees_par(masque)
         inconnues &= self.jeunes
         if not inconnues.any():
@@ -485,17 +484,33 @@ class Plan:
         v = self.valeurs
         # Constraints touching at least one unknown, grouped by connected component.
         contraintes: list[tuple[list[int], list[int], float, bool]] = []  # (q, c, rhs, eq)
-        for termes, coefs in self.equations:
+        # Equations as flat arrays (one entry per term), so that a round of the audit
+        # only walks the equations and bounds that touch an unknown.
+        if self._termes is None:
+            self._termes = (
+                np.repeat(np.arange(len(self.equations)), [len(t) for t, _ in self.equations]),
+                np.array([q for t, _ in self.equations for q in t], dtype=np.int64),
+                np.array([c for _, cs in self.equations for c in cs], dtype=float),
+                np.array([qn for qn, _ in self.bornes], dtype=np.int64),
+                np.array([qd for _, qd in self.bornes], dtype=np.int64),
+            )
+        eq_id, eq_q, eq_c, b_n, b_d = self._termes
+        inc_terme = inconnues[eq_q]
+        # Counts are integers: the published part of each equation sums exactly.
+        rhs_eq = -np.bincount(
+            eq_id, weights=np.where(inc_terme, 0.0, eq_c * v[eq_q]), minlength=len(self.equations)
+        )
+        for e in np.unique(eq_id[inc_terme]).tolist():
+            termes, coefs = self.equations[e]
             inc = [(q, c) for q, c in zip(termes, coefs, strict=True) if inconnues[q]]
-            if inc:
-                rhs = -sum(c * v[q] for q, c in zip(termes, coefs, strict=True) if not inconnues[q])
-                contraintes.append(([q for q, _ in inc], [c for _, c in inc], rhs, True))
-        for qn, qd in self.bornes:  # numerator <= base
+            contraintes.append(([q for q, _ in inc], [c for _, c in inc], float(rhs_eq[e]), True))
+        for k in np.flatnonzero(inconnues[b_n] | inconnues[b_d]).tolist():  # numerator <= base
+            qn, qd = self.bornes[k]
             if inconnues[qn] and inconnues[qd]:
                 contraintes.append(([qn, qd], [1, -1], 0.0, False))
             elif inconnues[qn]:
                 contraintes.append(([qn], [1], v[qd], False))
-            elif inconnues[qd]:
+            else:
                 contraintes.append(([qd], [-1], -v[qn], False))
         # A zero implied by a published zero (hidden terms of one sign adding up to a
         # published 0, or a numerator over a published base of 0) discloses nothing the
@@ -540,14 +555,7 @@ class Plan:
                     ligne[index[q]] += c
                 (a_eq if egal else a_ub).append(ligne)
                 (b_eq if egal else b_ub).append(rhs)
-            kwargs = {
-                "A_eq": np.array(a_eq) if a_eq else None,
-                "b_eq": np.array(b_eq) if b_eq else None,
-                "A_ub": np.array(a_ub) if a_ub else None,
-                "b_ub": np.array(b_ub) if b_ub else None,
-                "bounds": [(0, None)] * len(qs),
-                "method": "highs",
-            }
+            lp = _Programme(len(qs), a_eq, b_eq, a_ub, b_ub)
             # Feasible points seen so far (the exact values first, then each LP's
             # optimum): a quantity already seen to vary by 1 or more needs no LP.
             points = [np.array([v[q] for q in qs])]
@@ -557,23 +565,17 @@ class Plan:
                 j = index[q]
                 if hauts_vus[j] - bas_vus[j] >= 1 - 1e-6:
                     continue
-                c = np.zeros(len(qs))
-                c[j] = 1.0
-                haut = linprog(-c, **kwargs)
-                if haut.status == 2:
-                    raise RuntimeError("secret statistique : contraintes incohérentes (audit)")
-                if haut.status == 3:
+                haut = lp.optimum(j, maximiser=True)
+                if haut is None:
                     continue  # unbounded above
-                np.minimum(bas_vus, haut.x, out=bas_vus)
-                np.maximum(hauts_vus, haut.x, out=hauts_vus)
-                hi = -haut.fun
+                hi, x = haut
+                np.minimum(bas_vus, x, out=bas_vus)
+                np.maximum(hauts_vus, x, out=hauts_vus)
                 if hi - bas_vus[j] >= 1 - 1e-6:
                     continue
-                bas = linprog(c, **kwargs)
-                lo = bas.fun if bas.status == 0 else -np.inf
-                if bas.status == 0:
-                    np.minimum(bas_vus, bas.x, out=bas_vus)
-                    np.maximum(hauts_vus, bas.x, out=hauts_vus)
+                lo, x = lp.optimum(j, maximiser=False)
+                np.minimum(bas_vus, x, out=bas_vus)
+                np.maximum(hauts_vus, x, out=hauts_vus)
                 # A zero forced by the published figures says "nobody", about no one;
                 # only a sensitive 0 % must not be pinned.
                 zero_force = hi <= 1e-9 and (q in zeros_publies or not self._sensibles[q])
@@ -581,6 +583,50 @@ class Plan:
                     resultat.append((q, float(lo), float(hi)))
             self._resolues[signature] = resultat[avant:]
         return resultat
+
+
+class _Programme:
+    """One component's linear programme in HiGHS (highspy), built once and re-solved
+    for each objective from the previous optimal basis (a warm start): the audit solves
+    hundreds of small LPs over the same constraints, which `scipy.optimize.linprog`
+    would rebuild, re-check and solve from scratch each time. Variables are >= 0."""
+
+    def __init__(self, n: int, a_eq, b_eq, a_ub, b_ub) -> None:
+        import highspy
+
+        self._h = h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        self._statuts = highspy.HighsModelStatus
+        inf = highspy.kHighsInf
+        h.addVars(n, np.zeros(n), np.full(n, inf))
+        lignes = list(a_eq) + list(a_ub)
+        if lignes:
+            a = np.array(lignes)
+            bas = np.concatenate([np.asarray(b_eq, dtype=float), np.full(len(a_ub), -inf)])
+            haut = np.concatenate([np.asarray(b_eq, dtype=float), np.asarray(b_ub, dtype=float)])
+            lig, col = np.nonzero(a)
+            debuts = np.searchsorted(lig, np.arange(len(lignes))).astype(np.int32)
+            h.addRows(len(lignes), bas, haut, len(lig), debuts, col.astype(np.int32), a[lig, col])
+        self._n = n
+
+    def optimum(self, j: int, maximiser: bool) -> tuple[float, np.ndarray] | None:
+        """(optimal value of variable j, optimal point); None when unbounded."""
+        h, statuts = self._h, self._statuts
+        h.changeColCost(j, -1.0 if maximiser else 1.0)
+        h.run()
+        statut = h.getModelStatus()
+        h.changeColCost(j, 0.0)
+        if statut == statuts.kInfeasible:
+            raise RuntimeError("secret statistique : contraintes incohérentes (audit)")
+        if statut in (statuts.kUnbounded, statuts.kUnboundedOrInfeasible):
+            # The exact values are a feasible point: "or infeasible" cannot be.
+            return None
+        if statut != statuts.kOptimal:
+            raise RuntimeError(
+                f"secret statistique : audit non résolu ({h.modelStatusToString(statut)})"
+            )
+        x = np.asarray(h.getSolution().col_value, dtype=float)
+        return float(x[j]), x
 
 
 def _motifs(plan: Plan, cachees: np.ndarray, petits: np.ndarray, sensibles: np.ndarray):

@@ -446,10 +446,12 @@ def _read_values(con: duckdb.DuckDBPyConnection, table: Table, annee: str) -> No
             f"cast((select l.{what} from lu_{t} l where l.colonne = {_lit(col.name)} "
             f"and l.valeur = s.{_q(col.name)}) as {sql_type}) as {_q(name)}"
         )
-    inner = f"select s.*, {', '.join(exprs)} from src_{t} s"
+    # A view, not a copy of the table: its one reader that matters (the checks, `chk_`)
+    # materialises it once. The read table becomes `src0_`; `_drop_temporaries` drops all.
+    con.execute(f"alter table src_{t} rename to src0_{t}")
+    inner = f"select s.*, {', '.join(exprs)} from src0_{t} s"
     outer = f"select *, {', '.join(ages)} from ({inner})" if ages else inner
-    con.execute(f"create or replace temp table src_{t} as {outer}")
-    con.execute(f"drop table lu_{t}")
+    con.execute(f"create temp view src_{t} as {outer}")
 
 
 QCOLS = "annee_scolaire, load_id, table_bdc, fichier, ligne, colonne, valeur, motif, traitement"
@@ -617,7 +619,7 @@ def _clean_multi(
         f"ligne from ({rejected}) order by ligne, colonne, pos"
     ).fetchone()[0]
     con.execute(
-        "create or replace temp table cells as "
+        f"create or replace temp table cells_{t} as "
         "select colonne, valeur, string_agg(item, '|' order by pos) as cleaned, "
         "string_agg(code, '|' order by pos) as codes from ("
         "  select *, row_number() over (partition by colonne, valeur, norm order by pos) as rn "
@@ -627,17 +629,20 @@ def _clean_multi(
     joins, replace = [], []
     for i, c in enumerate(columns):
         joins.append(
-            f"left join (select valeur, cleaned, codes from cells where colonne = "
+            f"left join (select valeur, cleaned, codes from cells_{t} where colonne = "
             f"{_lit(c.name)}) c{i} on o.{_q(c.name)} = c{i}.valeur"
         )
         replace.append(f"c{i}.cleaned as {_q(c.name)}")
         if c.kind != "ref":
             replace.append(f"c{i}.codes as {_q(c.name + '__codes')}")
+    # The cleaned rows are a view (`okv_`), read once, by the insert into raw: no second
+    # copy of the table. `ok_` keeps the rows as checked: its keys, which the references
+    # of the next tables read, and its row count are the same.
     con.execute(
-        f"create or replace temp table ok_{t} as select o.* replace ({', '.join(replace)}) "
+        f"create temp view okv_{t} as select o.* replace ({', '.join(replace)}) "
         f"from ok_{t} o {' '.join(joins)}"
     )
-    for name in ("items", "items_checked", "cells"):
+    for name in ("items", "items_checked"):
         con.execute(f"drop table {name}")
     return n
 
@@ -735,6 +740,7 @@ def _load(
 ) -> list[TableLoad]:
     load_id = drop_load_id(drop)
     _macros(con, nomenclatures)
+    _drop_temporaries(con)
     loads: list[TableLoad] = []
     with tempfile.TemporaryDirectory(prefix="bdc-") as tmp:
         readings, ignored = _read_drop(drop, Path(tmp))
@@ -774,9 +780,12 @@ def _load(
     con.execute("begin transaction")
     try:
         _ensure_raw(con)
+        cleaned = _temporary_views(con)
         for table in TABLES:
-            con.execute(f"delete from raw.{table.name} where annee_scolaire = ?", [annee])
-            con.execute(f"insert into raw.{table.name} by name select * from ok_{table.name}")
+            t = table.name
+            rows = f"okv_{t}" if f"okv_{t}" in cleaned else f"ok_{t}"
+            con.execute(f"delete from raw.{t} where annee_scolaire = ?", [annee])
+            con.execute(f"insert into raw.{t} by name select * from {rows}")
         con.execute("delete from raw.quarantaine where annee_scolaire = ?", [annee])
         con.execute(
             f"insert into raw.quarantaine by name select * from q_{load_id} "
@@ -809,9 +818,27 @@ def _load(
         if _disk_full(exc):
             raise _disk_full_error(con, annee) from exc
         raise
-    for table in TABLES:
-        con.execute(f"drop table if exists src_{table.name}")
-        con.execute(f"drop table if exists chk_{table.name}")
-        con.execute(f"drop table if exists ok_{table.name}")
+    _drop_temporaries(con)
     con.execute(f"drop table if exists q_{load_id}")
     return loads
+
+
+def _drop_temporaries(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the working tables and views of a load (also those a failed load left)."""
+    views = _temporary_views(con)
+    for table in TABLES:
+        t = table.name
+        if f"okv_{t}" in views:
+            con.execute(f"drop view okv_{t}")
+        if f"src_{t}" in views:
+            con.execute(f"drop view src_{t}")
+        else:
+            con.execute(f"drop table if exists src_{t}")
+        for prefix in ("src0", "lu", "chk", "ok", "cells"):
+            con.execute(f"drop table if exists {prefix}_{t}")
+
+
+def _temporary_views(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {
+        r[0] for r in con.execute("select view_name from duckdb_views() where temporary").fetchall()
+    }

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
+import itertools
 import random
 import sys
 import unicodedata
@@ -81,6 +83,18 @@ class Intervention:
     a: dict = field(default_factory=dict)
 
 
+_MONTHS = (9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8)
+_MONTH_CUM_WEIGHTS = tuple(itertools.accumulate((10, 11, 10, 8, 11, 10, 11, 9, 10, 8, 2, 1)))
+
+
+@functools.cache
+def _month(year: int, month: int) -> tuple[dt.date, int]:
+    """The first day of a month and its number of days after the first."""
+    first = dt.date(year, month, 1)
+    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(1)
+    return first, (last - first).days
+
+
 class Generator:
     def __init__(self, seed: int = SEED) -> None:
         self.rng = random.Random(seed)
@@ -121,20 +135,18 @@ class Generator:
             return d.isoformat()
         if r < 0.35:
             return f"{d.day}/{d.month}/{d.year}"
-        return d.strftime("%d/%m/%Y")
+        return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"  # strftime("%d/%m/%Y"), faster
 
     def day_between(self, a: dt.date, b: dt.date) -> dt.date:
         return a + dt.timedelta(days=self.rng.randint(0, (b - a).days))
 
     def school_day(self, y0: int) -> dt.date:
         """A day of the school year y0-(y0+1), weighted away from July and August."""
-        month = self.rng.choices(
-            [9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8], [10, 11, 10, 8, 11, 10, 11, 9, 10, 8, 2, 1]
-        )[0]
+        # Cumulative weights given directly: the same draw as choices(months, weights).
+        month = self.rng.choices(_MONTHS, cum_weights=_MONTH_CUM_WEIGHTS)[0]
         year = y0 if month >= 9 else y0 + 1
-        first = dt.date(year, month, 1)
-        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(1)
-        return self.day_between(first, last)
+        first, days = _month(year, month)
+        return first + dt.timedelta(days=self.rng.randint(0, days))
 
     def hand_out(self, rows: list, key: str, counts: dict[str, int], nr: int = 0) -> None:
         """Give `nr` rows no value, then each modality to its count of rows (shuffled)."""
@@ -1101,14 +1113,16 @@ class Generator:
         with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh, delimiter=";", lineterminator="\n")
             w.writerow(columns)
-            for r in rows:
-                values = []
-                for c in columns:
-                    v = r.get(c)
-                    if c == "intervention_id":
-                        v = f"{prefix}{v:06d}"
-                    values.append("" if v is None else v)
-                w.writerow(values)
+            ident = "intervention_id" in columns
+            w.writerows(
+                [
+                    ""
+                    if (v := r.get(c)) is None
+                    else (f"{prefix}{v:06d}" if ident and c == "intervention_id" else v)
+                    for c in columns
+                ]
+                for r in rows
+            )
 
 
 def write_demo(root: Path, seed: int = SEED) -> list[Path]:
