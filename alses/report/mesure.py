@@ -1,13 +1,17 @@
-"""Time the rendering of every document of a warehouse, in this one process, without
-dbt or Dagster: `.venv/bin/python -m alses.report.mesure [DOSSIER] [ANNÉE …]`.
+"""Time the rendering of every document of a warehouse without dbt or Dagster:
+`.venv/bin/python -m alses.report.mesure [--pool] [DOSSIER] [ANNÉE …]`.
 
 Each document (report, detailed tables, territory sheets) of each school year is
-written in DOSSIER (default: a temporary folder) exactly as a run writes it; the CPU
-time (user + system, steadier than wall time on a shared machine) of each one is
-printed, then the totals. docs/performance.md, « Rendu des documents »."""
+written in DOSSIER (default: a temporary folder) exactly as a run writes it. By
+default in this one process: the CPU time (user + system, steadier than wall time on a
+shared machine) of each document, then the totals. With --pool: as a run does it
+(orchestration/rendus.py, every document a task of the pool of
+`settings().rendus_paralleles` processes, reports first): the wall time and the CPU
+time of the workers. docs/performance.md, « Rendu des documents »."""
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 import tempfile
@@ -20,8 +24,50 @@ def _cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def _cpu_descendants() -> float:
+    """CPU time of this process's living descendants (the pool's server and workers),
+    read in /proc (Linux)."""
+    parents, cpu = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            champs = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        parents[pid] = int(champs[1])
+        cpu[pid] = (int(champs[11]) + int(champs[12])) / os.sysconf("SC_CLK_TCK")
+    moi, total = os.getpid(), 0.0
+    for pid in cpu:
+        p = parents.get(pid)
+        while p and p != moi:
+            p = parents.get(p)
+        if p == moi:
+            total += cpu[pid]
+    return total
+
+
+def _pool(cfg, annees: list[str], dossier: Path) -> None:
+    from orchestration import rendus
+
+    empreinte = {a: f"mesure-{time.time()}" for a in annees}
+    debut = time.monotonic()
+    rendus.avancer("rapport_alses", cfg.warehouse, empreinte, dossier)
+    rendus.rendre("fiches_territoire", cfg.warehouse, empreinte, dossier)
+    rendus.rendre("rapport_alses", cfg.warehouse, empreinte, dossier)
+    mur = time.monotonic() - debut
+    cpu = _cpu_descendants()
+    rendus.fermer()
+    print(
+        f"Pool de {cfg.rendus_paralleles} processus : {mur:.1f} s de temps écoulé, "
+        f"{cpu:.1f} s CPU dans les processus du pool (et son serveur) "
+        f"({len(annees)} année(s), documents dans {dossier})."
+    )
+
+
 def main(argv: list[str]) -> int:
     debut, debut_mur = _cpu(), time.monotonic()
+    pool = "--pool" in argv
+    argv = [a for a in argv if a != "--pool"]
     from alses import engine
     from alses.settings import settings
     from orchestration.rendus import documents, rendre_document
@@ -37,6 +83,9 @@ def main(argv: list[str]) -> int:
             ).fetchall()
         ]
     annees = argv[1:] or toutes
+    if pool:
+        _pool(cfg, annees, dossier)
+        return 0
     print(f"Imports : {import_s:.2f} s CPU ; documents écrits dans {dossier}")
     total = 0.0
     for annee in annees:
