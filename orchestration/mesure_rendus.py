@@ -1,5 +1,5 @@
 """Time the rendering of every document of a warehouse without dbt or Dagster:
-`.venv/bin/python -m alses.report.mesure [--pool] [DOSSIER] [ANNÉE …]`.
+`.venv/bin/python -m orchestration.mesure_rendus [--pool] [DOSSIER] [ANNÉE …]`.
 
 Each document (report, detailed tables, territory sheets) of each school year is
 written in DOSSIER (default: a temporary folder) exactly as a run writes it. By
