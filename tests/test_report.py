@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 import duckdb
 import pandas as pd
 import pytest
+from markupsafe import Markup
 
 from alses.comparaisons import ALPHA, z_deux_proportions
 from alses.report.build import render
@@ -434,3 +435,47 @@ def test_one_loaded_year_renders_every_document_alike_in_any_order(data):
     apres = render_html(data)
     assert 'id="c1-t"' in premier and premier.count("<svg") > 10
     assert apres == premier
+
+
+def test_pdf_source_drops_only_provenance_markup_and_places_chart_text_alike(tmp_path):
+    """The PDF is laid out from the HTML without its provenance tags (alses/report/pdf.py)
+    and draws the simple SVG texts of the charts in one run: the same words, at the same
+    place (within a point) as WeasyPrint's own SVG text code."""
+    from alses.report import charts, pdf
+    from alses.report.phrases import num
+
+    ligne = {"perimetre": "ALSES", "territoire_code": "LIL", "indicateur": "sexe"}
+    ligne["modalite"] = "F"
+    html = Markup("<p>Part {} <span class='secret'>&lt; 10</span></p>").format(
+        num("44,0 %", ligne, "valeur")
+    )
+    assert 'data-src="ALSES|LIL|sexe|F|valeur"' in html
+    source = pdf.source_pdf(str(html))
+    assert source == "<p>Part 44,0 % <span class='secret'>&lt; 10</span></p>"
+
+    svg = charts.bars_territoires(
+        [("CAM", "Cambrai", 213.0), ("LIL", "Sambre-Avesnois", 1706.0)], "Titre", "Desc"
+    )
+    assert 'text-anchor="middle"' in svg and 'text-anchor="end"' in svg
+    assert pdf.installer(), "WeasyPrint n'est plus la version pour laquelle pdf.py est écrit"
+    page = f"<html lang='fr'><body>{svg}</body></html>"
+    mots = {}
+    for nom, texte in (("weasyprint", page), ("rapide", pdf.source_pdf(page))):
+        assert ("data-ancre" in texte) == (nom == "rapide")
+        chemin = tmp_path / f"{nom}.pdf"
+        from weasyprint import HTML
+
+        HTML(string=texte).write_pdf(chemin)  # text-anchor: WeasyPrint's own path
+        bbox = subprocess.run(
+            ["pdftotext", "-bbox", str(chemin), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        mots[nom] = [
+            (m.group(5), float(m.group(1)), float(m.group(2)))
+            for m in re.finditer(
+                r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', bbox
+            )
+        ]
+    assert [m[0] for m in mots["rapide"]] == [m[0] for m in mots["weasyprint"]]
+    assert {"Cambrai", "Sambre-", "Avesnois", "213", "706", "500"} <= {m[0] for m in mots["rapide"]}
+    for (mot, x1, y1), (_, x2, y2) in zip(mots["rapide"], mots["weasyprint"], strict=True):
+        assert abs(x1 - x2) < 1 and abs(y1 - y2) < 1, mot

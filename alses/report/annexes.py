@@ -60,13 +60,11 @@ def annexe_rapprochement(data: ReportData) -> dict:
 
 
 def annexe_qualite(data: ReportData) -> dict:
-    taux = data.by_territory("taux_renseignement")
     lignes = []
-    for _, champ in data.cells("taux_renseignement").iterrows():
-        line = {"libelle": champ.modalite_libelle, "cells": []}
+    for champ in data.cells("taux_renseignement").to_dict("records"):
+        line = {"libelle": champ["modalite_libelle"], "cells": []}
         for t in [DEPARTEMENT, *TERRITOIRES]:
-            r = taux[(taux.territoire_code == t) & (taux.modalite == champ.modalite)]
-            r = r.iloc[0] if not r.empty else None
+            r = data.cell("taux_renseignement", champ["modalite"], territoire=t)
             if r is None or not _ok(r.valeur):
                 line["cells"].append(Markup("&lt;\u00a010") if r is not None else "—")
             else:

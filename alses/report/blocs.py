@@ -9,7 +9,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from alses.report import charts
-from alses.report.data import TERRITOIRES, ReportData
+from alses.report.data import TERRITOIRES, Ligne, ReportData
 from alses.report.formats import pct, typo
 from alses.report.phrases import cell, focus, phrases
 
@@ -40,12 +40,11 @@ def _ok(v) -> bool:
 
 def _desc_nord(nord: pd.DataFrame, ps: pd.DataFrame | None, population: str) -> str:
     parts = []
-    for _, r in nord.iterrows():
-        t = f"{r.modalite_libelle} : {pct(r.valeur)}"
-        if ps is not None:
-            p = ps[ps.modalite == r.modalite]
-            if not p.empty:
-                t += f" (ensemble de la Prévention Spécialisée : {pct(p.iloc[0].valeur)})"
+    ps_par = {} if ps is None else dict(zip(ps.modalite, ps.valeur, strict=True))
+    for r in nord.to_dict("records"):
+        t = f"{r['modalite_libelle']} : {pct(r['valeur'])}"
+        if r["modalite"] in ps_par:
+            t += f" (ensemble de la Prévention Spécialisée : {pct(ps_par[r['modalite']])})"
         parts.append(t)
     return f"Parts {population}, ALSES, Nord. " + " ; ".join(parts) + "."
 
@@ -132,9 +131,8 @@ def tableau(data: ReportData, ind: str, titre: str) -> Bloc:
     """The detailed table of one indicator: département (ALSES, PS, previous year) then
     each territory, small cells shown « < 10 » (the companion document's tables)."""
     nord, ps, b = _depart(data, ind, titre)
-    terr = data.by_territory(ind)
     b.territoires = [(t, data.territoire_libelle(t)) for t in TERRITOIRES]
-    for _, row in nord.iterrows():
+    for row in (Ligne(r) for r in nord.to_dict("records")):
         line = {
             "libelle": row.modalite_libelle,
             "nd": Markup("{} / {}").format(cell(row, "numerateur"), cell(row, "denominateur")),
@@ -144,9 +142,9 @@ def tableau(data: ReportData, ind: str, titre: str) -> Bloc:
             "cells": [],
         }
         if ps is not None:
-            line["ps"] = cell(ps[ps.modalite == row.modalite].iloc[0], "valeur")
+            line["ps"] = cell(data.cell(ind, row.modalite, "PS"), "valeur")
         for t in TERRITOIRES:
-            r = terr[(terr.territoire_code == t) & (terr.modalite == row.modalite)].iloc[0]
+            r = data.cell(ind, row.modalite, territoire=t)
             if _ok(r.secret_statistique):
                 b.secret = True
                 marque = (

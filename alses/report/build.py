@@ -11,7 +11,7 @@ import markdown
 import pandas as pd
 from markupsafe import Markup
 
-from alses.report import charts
+from alses.report import charts, pdf
 from alses.report.annexes import annexe_qualite, annexe_rapprochement
 from alses.report.blocs import Bloc, bloc, tableau
 from alses.report.data import TERRITOIRES, ReportData, load, reperes_insee, texte
@@ -313,11 +313,9 @@ def render_html(data: ReportData) -> str:
 
 def render(warehouse: Path, annee: str, data: ReportData | None = None):
     """(html text, WeasyPrint document) of the year's report (`data`: the year's marts
-    already loaded, or None)."""
-    from weasyprint import HTML
-
+    already loaded, or None); the document is laid out from the HTML (alses/report/pdf.py)."""
     text = render_html(data if data is not None else load(warehouse, annee))
-    return text, HTML(string=text).render(pdf_variant="pdf/ua-1")
+    return text, pdf.document(text)
 
 
 def render_tableaux(data: ReportData) -> str:
@@ -336,14 +334,12 @@ def write_tableaux(
     warehouse: Path, annee: str, out_dir: Path, data: ReportData | None = None
 ) -> tuple[Path, Path]:
     """Write tableaux_alses_<annee>.html and .pdf (the detailed figures) in out_dir."""
-    from weasyprint import HTML
-
     text = render_tableaux(data if data is not None else load(warehouse, annee))
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path = out_dir / f"tableaux_alses_{annee}.html"
     pdf_path = out_dir / f"tableaux_alses_{annee}.pdf"
     html_path.write_text(text, encoding="utf-8")
-    HTML(string=text).write_pdf(pdf_path, pdf_variant="pdf/ua-1")
+    pdf.ecrire(text, pdf_path)
     return html_path, pdf_path
 
 

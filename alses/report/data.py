@@ -4,6 +4,7 @@ marts.rapprochement_publication — nothing else."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,8 +15,22 @@ from alses.disclosure import secret_enregistre
 from alses.report.formats import accents, typo
 from alses.territoires import DEPARTEMENT, TERRITOIRES
 
-__all__ = ["TERRITOIRES", "ReportData", "load"]
+__all__ = ["TERRITOIRES", "Ligne", "ReportData", "load"]
 TEXTES = Path(__file__).parent / "textes"
+
+
+class Ligne(dict):
+    """One mart row, read as row["col"], row.col or row.get("col"): the same values as
+    a pandas Series built from the row, without its cost (the report looks cells up
+    thousands of times)."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 @dataclass
@@ -37,15 +52,20 @@ class ReportData:
         self._cells = {k: g for k, g in df.groupby(["indicateur", "perimetre", "territoire_code"])}
         self._terr = {k: g for k, g in df.groupby(["indicateur", "perimetre"])}
         self._rows = {
-            (r["indicateur"], r["perimetre"], r["territoire_code"], r["modalite"]): r
+            (r["indicateur"], r["perimetre"], r["territoire_code"], r["modalite"]): Ligne(r)
             for r in df.to_dict("records")
         }
         prev = self.precedente
         self._prev = {
-            (r["indicateur"], r["perimetre"], r["modalite"]): pd.Series(r)
+            (r["indicateur"], r["perimetre"], r["modalite"]): Ligne(r)
             for r in prev[prev.territoire_code == DEPARTEMENT].to_dict("records")
         }
         self._comp: dict = {}
+        self._has = set(zip(df.indicateur, df.perimetre, strict=True))
+        premiers = self.indicateurs.drop_duplicates("territoire_code")
+        self._libelles = dict(
+            zip(premiers.territoire_code, premiers.territoire_libelle, strict=True)
+        )
 
     def cells(
         self, indicateur: str, perimetre: str = "ALSES", territoire: str = DEPARTEMENT
@@ -55,8 +75,7 @@ class ReportData:
         return self._cells[key] if key in self._cells else self.indicateurs.iloc[0:0]
 
     def cell(self, indicateur: str, modalite: str, perimetre="ALSES", territoire=DEPARTEMENT):
-        row = self._rows.get((indicateur, perimetre, territoire, modalite))
-        return None if row is None else pd.Series(row)
+        return self._rows.get((indicateur, perimetre, territoire, modalite))
 
     def cell_precedente(self, indicateur: str, modalite: str, perimetre="ALSES"):
         return self._prev.get((indicateur, perimetre, modalite))
@@ -79,13 +98,12 @@ class ReportData:
         return self._comp[key]
 
     def has(self, indicateur: str, perimetre: str) -> bool:
-        df = self.indicateurs
-        return bool(((df.indicateur == indicateur) & (df.perimetre == perimetre)).any())
+        return (indicateur, perimetre) in self._has
 
     def _cat(self, indicateur: str):
         if not hasattr(self, "_catalogue"):
             uniques = self.catalogue.drop_duplicates("indicateur")
-            self._catalogue = {r["indicateur"]: pd.Series(r) for r in uniques.to_dict("records")}
+            self._catalogue = {r["indicateur"]: Ligne(r) for r in uniques.to_dict("records")}
         return self._catalogue[indicateur]
 
     def libelle(self, indicateur: str) -> str:
@@ -98,8 +116,7 @@ class ReportData:
         return str(self._cat(indicateur).population)
 
     def territoire_libelle(self, code: str) -> str:
-        rows = self.indicateurs[self.indicateurs.territoire_code == code]
-        return str(rows.iloc[0].territoire_libelle)
+        return str(self._libelles[code])
 
 
 def load(warehouse: Path, annee: str) -> ReportData:
@@ -160,6 +177,7 @@ def texte(nom: str) -> str | None:
     return path.read_text(encoding="utf-8") if path.exists() else None
 
 
+@functools.cache
 def reperes_insee() -> dict[str, pd.Series]:
     df = pd.read_csv(TEXTES / "insee.csv")
     return {r.repere: r for r in df.itertuples()}

@@ -10,6 +10,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from alses.disclosure import appliquer_secret
+from alses.report import pdf
 from alses.report.build import environment
 from alses.report.data import TERRITOIRES, ReportData, load
 from alses.report.formats import accents, pct
@@ -191,14 +192,12 @@ def render_fiche(data: ReportData, t: str) -> str:
 
 def write_fiche(data: ReportData, t: str, out_dir: Path) -> tuple[Path, Path]:
     """Write fiche_territoire_<t>_<annee>.html and .pdf (one territory) in out_dir."""
-    from weasyprint import HTML
-
     text = render_fiche(data, t)
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path = out_dir / f"fiche_territoire_{t}_{data.annee}.html"
     pdf_path = out_dir / f"fiche_territoire_{t}_{data.annee}.pdf"
     html_path.write_text(text, encoding="utf-8")
-    HTML(string=text).write_pdf(pdf_path, pdf_variant="pdf/ua-1")
+    pdf.ecrire(text, pdf_path)
     return html_path, pdf_path
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from alses.comparaisons import ALPHA, holm, z_deux_proportions
-from alses.report.data import ReportData
+from alses.report.data import Ligne, ReportData
 from alses.report.formats import nombre, pct, points
 from alses.territoires import DEPARTEMENT
 
@@ -127,7 +127,7 @@ def evolution(data: ReportData, ind: str) -> Markup | None:
         return None
     nord = data.cells(ind)
     tests = []
-    for _, r in nord.iterrows():
+    for r in (Ligne(x) for x in nord.to_dict("records")):
         prev = data.cell_precedente(ind, r.modalite)
         if not (_publiable(r) and _publiable(prev)) or not _ok(r.evolution_points):
             continue

@@ -1,0 +1,108 @@
+"""Time the rendering of every document of a warehouse without dbt or Dagster:
+`.venv/bin/python -m orchestration.mesure_rendus [--pool] [DOSSIER] [ANNÉE …]`.
+
+Each document (report, detailed tables, territory sheets) of each school year is
+written in DOSSIER (default: a temporary folder) exactly as a run writes it. By
+default in this one process: the CPU time (user + system, steadier than wall time on a
+shared machine) of each document, then the totals. With --pool: as a run does it
+(orchestration/rendus.py, every document a task of the pool of
+`settings().rendus_paralleles` processes, reports first): the wall time and the CPU
+time of the workers. docs/performance.md, « Rendu des documents »."""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _cpu_descendants() -> float:
+    """CPU time of this process's living descendants (the pool's server and workers),
+    read in /proc (Linux)."""
+    parents, cpu = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            champs = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        parents[pid] = int(champs[1])
+        cpu[pid] = (int(champs[11]) + int(champs[12])) / os.sysconf("SC_CLK_TCK")
+    moi, total = os.getpid(), 0.0
+    for pid in cpu:
+        p = parents.get(pid)
+        while p and p != moi:
+            p = parents.get(p)
+        if p == moi:
+            total += cpu[pid]
+    return total
+
+
+def _pool(cfg, annees: list[str], dossier: Path) -> None:
+    from orchestration import rendus
+
+    empreinte = {a: f"mesure-{time.time()}" for a in annees}
+    debut = time.monotonic()
+    rendus.avancer("rapport_alses", cfg.warehouse, empreinte, dossier)
+    rendus.rendre("fiches_territoire", cfg.warehouse, empreinte, dossier)
+    rendus.rendre("rapport_alses", cfg.warehouse, empreinte, dossier)
+    mur = time.monotonic() - debut
+    cpu = _cpu_descendants()
+    rendus.fermer()
+    print(
+        f"Pool de {cfg.rendus_paralleles} processus : {mur:.1f} s de temps écoulé, "
+        f"{cpu:.1f} s CPU dans les processus du pool (et son serveur) "
+        f"({len(annees)} année(s), documents dans {dossier})."
+    )
+
+
+def main(argv: list[str]) -> int:
+    debut, debut_mur = _cpu(), time.monotonic()
+    pool = "--pool" in argv
+    argv = [a for a in argv if a != "--pool"]
+    from alses import engine
+    from alses.settings import settings
+    from orchestration.rendus import documents, rendre_document
+
+    import_s = _cpu() - debut
+    cfg = settings()
+    dossier = Path(argv[0]) if argv else Path(tempfile.mkdtemp(prefix="alses_rendu_"))
+    with engine.connect(cfg.warehouse, read_only=True) as con:
+        toutes = [
+            r[0]
+            for r in con.execute(
+                "select distinct annee_scolaire from marts.indicateurs order by 1"
+            ).fetchall()
+        ]
+    annees = argv[1:] or toutes
+    if pool:
+        _pool(cfg, annees, dossier)
+        return 0
+    print(f"Imports : {import_s:.2f} s CPU ; documents écrits dans {dossier}")
+    total = 0.0
+    for annee in annees:
+        for sortie in ("rapport_alses", "fiches_territoire"):
+            for doc in documents(sortie):
+                t = _cpu()
+                rendre_document(cfg.warehouse, annee, dossier, doc, "mesure")
+                duree = _cpu() - t
+                total += duree
+                print(f"{annee}  {doc:<9} {duree:6.2f} s CPU", flush=True)
+    print(
+        f"Total : {total:.2f} s CPU pour les documents ({len(annees)} année(s)), "
+        f"{_cpu() - debut:.2f} s CPU avec les imports, "
+        f"{time.monotonic() - debut_mur:.1f} s de temps écoulé."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
