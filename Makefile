@@ -16,7 +16,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # in the environment the job gives dbt, so that the job's build starts from this parse.
 DBT_SOURCES := $(shell find models seeds dbt_project/macros tests/dbt -type f) dbt_project.yml
 target/manifest.json: .venv/.installed $(DBT_SOURCES)
-	$(PY) -m orchestration.project
+	$(PY) -m orchestration.analyse_dbt
 
 $(DAGSTER_HOME):
 	mkdir -p $@ && touch $@/dagster.yaml

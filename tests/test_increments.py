@@ -23,8 +23,8 @@ import pytest
 from alses.extract import load_drop
 from alses.retention import purger
 from alses.settings import ROOT
+from orchestration.analyse_dbt import PARAMETRES_DBT
 from orchestration.assets.dbt import annees_a_calculer, empreinte_projet
-from orchestration.project import PARAMETRES_DBT
 from tests.bdc_fixture import tables, write_drop
 
 NOMENCLATURES = ROOT / "seeds" / "nomenclatures.csv"

@@ -23,8 +23,9 @@ from alses.engine import connect, exists
 from alses.pseudonym import SecretError, jeune_key, pseudo_secret
 from alses.retention import annees_purgees, geler
 from alses.settings import empreinte_sources, is_demo, settings
+from orchestration.analyse_dbt import dbt_env, reprendre_analyse
 from orchestration.partitions import annee_scolaire
-from orchestration.project import dbt_env, dbt_project, reprendre_analyse
+from orchestration.project import dbt_project
 
 #: The marts that recompute the next loaded year too (they read the previous year).
 LISENT_ANNEE_PRECEDENTE = ("indicateurs",)

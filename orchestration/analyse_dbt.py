@@ -1,0 +1,69 @@
+"""dbt's environment and `make`'s dbt parse, without importing Dagster.
+
+dbt's profile (dbt_project/profiles.yml) reads the same `ALSES_WAREHOUSE` and DuckDB
+settings as `alses.settings`: `dbt_env()` puts the values settings resolves in the
+environment every dbt call inherits. dbt parses the whole project again (≈ 8 s) when its
+profile, target or vars differ from the previous parse in the same target folder, so
+make's parse (`python -m orchestration.analyse_dbt`, target/manifest.json) runs in that
+same environment, and the job's build starts from it (`reprendre_analyse`): only the
+files that changed are read again.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from alses.settings import ROOT, settings
+
+#: The dbt of this interpreter's environment, even when .venv/bin is not on PATH.
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+#: make's parse: target/manifest.json (the Dagster definitions read it).
+TARGET = ROOT / "target"
+
+#: The run's parameters the dbt asset passes in the environment (increments.sql), and
+#: the level of dbt's own log file: cleared before each dbt call, so that none leaks
+#: from one call into the next.
+PARAMETRES_DBT = (
+    "ALSES_DBT_DEMO",
+    "ALSES_DBT_ANNEES",
+    "ALSES_DBT_ANNEES_SUIVANTES",
+    "DBT_LOG_LEVEL_FILE",
+)
+
+
+def dbt_env(parametres: dict[str, str] | None = None) -> None:
+    """The environment of the next dbt call: the DuckDB settings resolved now, and the
+    run's parameters (PARAMETRES_DBT) given, the others removed."""
+    for nom in PARAMETRES_DBT:
+        os.environ.pop(nom, None)
+    os.environ.update(settings().duckdb_env())
+    os.environ.update(parametres or {})
+
+
+def reprendre_analyse(target: Path) -> None:
+    """Give a dbt target folder the partial parse `make` wrote in target/ when it is
+    newer than the folder's own: dbt then reads only the files that changed instead of
+    the whole project. dbt checks that the profile and the files match, and parses
+    everything again when they do not, so an unsuitable copy costs nothing."""
+    source = TARGET / "partial_parse.msgpack"
+    copie = target / "partial_parse.msgpack"
+    if source.is_file() and (not copie.is_file() or copie.stat().st_mtime < source.stat().st_mtime):
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, copie)
+
+
+def parse() -> int:
+    """`make`'s dbt parse: target/manifest.json and target/partial_parse.msgpack, in the
+    environment the job gives dbt and with its target (the profile's output of
+    ALSES_TARGET), as dagster-dbt calls dbt."""
+    dbt_env()
+    commande = [DBT_EXECUTABLE, "parse", "--quiet", "--target", settings().target]
+    commande += ["--profiles-dir", str(ROOT / "dbt_project"), "--project-dir", str(ROOT)]
+    commande += ["--target-path", str(TARGET)]
+    return subprocess.run(commande, cwd=ROOT, check=False).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(parse())
