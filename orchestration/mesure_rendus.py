@@ -66,6 +66,13 @@ def _pool(cfg, annees: list[str], dossier: Path) -> None:
 
 def main(argv: list[str]) -> int:
     debut, debut_mur = _cpu(), time.monotonic()
+    if any(a in ("-h", "--help") for a in argv):
+        print(__doc__)
+        return 0
+    options = [a for a in argv if a.startswith("-") and a != "--pool"]
+    if options:
+        print(f"Option inconnue : {options[0]} (seule --pool existe ; --help).", file=sys.stderr)
+        return 2
     pool = "--pool" in argv
     argv = [a for a in argv if a != "--pool"]
     from alses import engine
