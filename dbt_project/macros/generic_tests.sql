@@ -28,6 +28,14 @@
                                              guessed. The raw sources' safety net behind
                                              extraction (docs/regles.md). -#}
 {% test controles(model, non_nulles=[], uniques=[], cles=[], references={}, nomenclatures={}, valeurs={}, codes={}) %}
+    {#- A yearly incremental table in a run that recomputes some years: its rows of those
+        years only (annees_controlees), except for the checks that compare rows across
+        years (a unique column, a key without annee_scolaire). -#}
+    {%- set tous = model -%}
+    {%- set annees = annees_controlees(model) -%}
+    {%- set lignes = tous if annees is none else "(select * from " ~ tous
+        ~ " where annee_scolaire in (" ~ liste_annees(annees) ~ "))" -%}
+    {%- set model = tous if annees is none else lignes ~ " as lignes_controlees" -%}
     {%- set checks = [] -%}
     {%- for col in non_nulles -%}
         {%- do checks.append(_controle('non_nulle', col, "cast(null as varchar)",
@@ -35,16 +43,17 @@
     {%- endfor -%}
     {%- for col in uniques -%}
         {%- do checks.append(_controle('unique', col, "cast(" ~ col ~ " as varchar)",
-            model ~ " where " ~ col ~ " is not null group by " ~ col ~ " having count(*) > 1")) -%}
+            tous ~ " where " ~ col ~ " is not null group by " ~ col ~ " having count(*) > 1")) -%}
     {%- endfor -%}
     {%- for columns in cles -%}
         {%- do checks.append(_controle('cle', columns | join(', '),
             "concat_ws('|', " ~ (columns | join(', ')) ~ ")",
-            model ~ " group by " ~ (columns | join(', ')) ~ " having count(*) > 1")) -%}
+            (model if 'annee_scolaire' in columns else tous)
+            ~ " group by " ~ (columns | join(', ')) ~ " having count(*) > 1")) -%}
     {%- endfor -%}
     {%- for col, ref_ in references.items() -%}
         {%- do checks.append(_controle('reference', col, "cast(enfant." ~ col ~ " as varchar)",
-            model ~ " as enfant left join " ~ ref(ref_['to']) ~ " as parent on enfant." ~ col
+            lignes ~ " as enfant left join " ~ ref(ref_['to']) ~ " as parent on enfant." ~ col
             ~ " = parent." ~ ref_['field'] ~ " where enfant." ~ col ~ " is not null and parent."
             ~ ref_['field'] ~ " is null group by enfant." ~ col)) -%}
     {%- endfor -%}
@@ -71,6 +80,26 @@
     {%- endif -%}
     {{ checks | join('\n    union all\n    ') }}
 {% endtest %}
+
+{#- The school years `controles` reads in `model`, or none: every row. A yearly
+    incremental table (unique_key annee_scolaire) in a run that recomputes some years
+    (ALSES_DBT_ANNEES, and ALSES_DBT_ANNEES_SUIVANTES for marts.indicateurs): those
+    years, the only rows the run wrote — the other years' rows were checked when they
+    were built and the run leaves them as they are. Staging views, dimensions and
+    whole tables: every row. -#}
+{% macro annees_controlees(model) -%}
+    {%- set annees = annees_env('ALSES_DBT_ANNEES') -%}
+    {%- if annees is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- for node in graph.nodes.values() if node.resource_type == 'model'
+        and node.relation_name == (model | string)
+        and node.config.materialized == 'incremental'
+        and node.config.unique_key == 'annee_scolaire' -%}
+        {{ return(annees + (annees_env('ALSES_DBT_ANNEES_SUIVANTES') or [])) }}
+    {%- endfor -%}
+    {{ return(none) }}
+{%- endmacro %}
 
 {#- One failing-check query of `controles`: its four columns, then `source` (what follows
     `from`: the relation, its filter and grouping). -#}
