@@ -175,18 +175,28 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO, forcer: bool = Fals
 def _demo_pendant_l_import(dossier: Path) -> None:
     """Write the demo drops in a child process while this one imports the Dagster
     definitions, which the run needs next: ≈ 4 s each, side by side on two cores (the
-    first `make run` after installing). The child's output goes to the log too."""
-    from alses.demo.generator import write_demo
+    first `make run` after installing). The child's traceback goes to the log; its
+    error's message, to the terminal."""
+    recu, envoi = multiprocessing.Pipe(duplex=False)
 
-    enfant = multiprocessing.get_context("fork").Process(target=write_demo, args=(dossier,))
+    def ecrire() -> None:
+        from alses.demo.generator import write_demo
+
+        try:
+            write_demo(dossier)
+        except Exception as exc:
+            envoi.send(str(exc))
+            raise
+
+    enfant = multiprocessing.get_context("fork").Process(target=ecrire)
     enfant.start()
     import orchestration.definitions  # noqa: F401  (its output goes to the log)
 
     enfant.join()
     if enfant.exitcode != 0:
+        cause = recu.recv() if recu.poll() else f"code de sortie {enfant.exitcode}"
         raise RuntimeError(
-            f"L'écriture des données de démonstration dans {dossier} a échoué "
-            f"(code {enfant.exitcode}) : voir le journal complet."
+            f"L'écriture des données de démonstration dans {dossier} a échoué : {cause}"
         )
 
 
