@@ -74,7 +74,12 @@ class Settings:
         starts from its previous parse; on PostgreSQL, target/postgres."""
         if self.target == "postgres":
             return ROOT / "target" / "postgres"
-        return self.warehouse.with_name(self.warehouse.name + ".dbt")
+        return artefacts_dbt(self.warehouse)
+
+
+def artefacts_dbt(warehouse: Path) -> Path:
+    """The dbt target folder of a DuckDB warehouse file: beside it, `<file>.dbt/`."""
+    return warehouse.with_name(warehouse.name + ".dbt")
 
 
 TARGETS = ("duckdb", "postgres")

@@ -36,7 +36,7 @@ import duckdb
 import pytest
 
 from alses.extract import load_drop
-from alses.settings import ROOT
+from alses.settings import ROOT, artefacts_dbt
 from tests.bdc_fixture import write_drop
 
 NOMENCLATURES = ROOT / "seeds" / "nomenclatures.csv"
@@ -332,5 +332,5 @@ def fixture_job(tmp_path_factory, request) -> Installation:
         "\n".join(repr(e) for e in result.all_events), encoding="utf-8"
     )
     assert result.success
-    dbt_results = json.loads((root / "w.duckdb.dbt" / "run_results.json").read_text())
+    dbt_results = json.loads((artefacts_dbt(root / "w.duckdb") / "run_results.json").read_text())
     return Installation(root, env, result, dbt_results)

@@ -13,7 +13,7 @@ import pytest
 
 from alses.extract import load_drop
 from alses.pseudonym import DEMO_SECRET, SecretError
-from alses.settings import ROOT
+from alses.settings import ROOT, artefacts_dbt
 from tests.bdc_fixture import tables, write_drop
 from tests.conftest import NOMENCLATURES
 
@@ -157,7 +157,7 @@ def test_the_secret_is_in_no_artifact_of_the_school_year_job(fixture_job):
     secret.
     (The demo build's test below may run before the job, on the other xdist worker.)"""
     root = fixture_job.root
-    artifacts = root / "w.duckdb.dbt"
+    artifacts = artefacts_dbt(fixture_job.warehouse)
     places = [artifacts, ROOT / "target", ROOT / "logs", root / "dagster"]
     files = [fixture_job.warehouse, fixture_job.published]
     assert (artifacts / "run_results.json").is_file()

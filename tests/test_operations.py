@@ -18,7 +18,7 @@ import duckdb
 import pytest
 
 from alses.publish import publish
-from alses.settings import DEMO_MARKER, ROOT
+from alses.settings import DEMO_MARKER, ROOT, artefacts_dbt
 from tests.bdc_fixture import write_drop
 from tests.conftest import run_year
 
@@ -141,7 +141,9 @@ def test_a_run_publishes_then_a_failing_check_leaves_the_file_untouched(operatio
     assert not failed.success
     echecs = {
         r["unique_id"]: r["status"]
-        for r in json.loads((tmp / "w.duckdb.dbt" / "run_results.json").read_text())["results"]
+        for r in json.loads((artefacts_dbt(operations.warehouse) / "run_results.json").read_text())[
+            "results"
+        ]
         if r["status"] in ("fail", "error")
     }
     assert echecs == {"test.alses.assert_totaux_demo": "fail"}, echecs
