@@ -176,14 +176,14 @@ def demo_drops(tmp_path_factory) -> Path:
 def demo_warehouse(demo_drops, tmp_path_factory):
     """The two demo drops loaded and the dbt project built on them (dbt var demo=oui);
     the build's manifest.json and run_results.json beside it, in build/."""
-    from tests.test_dbt import dbt_build
+    from tests.test_dbt import dbt
 
     tmp = tmp_path_factory.mktemp("demo_warehouse")
     warehouse = tmp / "w.duckdb"
     with duckdb.connect(str(warehouse)) as con:
         for annee in ("2020-2021", "2021-2022"):
             load_drop(con, demo_drops / annee, NOMENCLATURES)
-    result = dbt_build(warehouse, demo=True)
+    result = dbt("build", warehouse, demo=True)
     assert result.returncode == 0, result.stdout[-4000:]
     # The build's manifest and results, kept: later dbt calls on this target folder
     # (the analyses' compilation) overwrite target/.

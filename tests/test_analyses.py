@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-
 import duckdb
 import pytest
 
 from alses.publish import publish
 from alses.settings import ROOT
-from tests.test_dbt import DBT
+from tests.test_dbt import dbt
 
 ANALYSES = sorted(p.stem for p in (ROOT / "analyses").glob("*.sql"))
 
@@ -24,15 +21,7 @@ def results(demo_warehouse, tmp_path_factory):
     # The demo build's profile, parameters and target folder: dbt's partial parsing
     # applies and the compilation takes seconds, not a whole new parse.
     target = demo_warehouse.parent / "target"
-    compiled = subprocess.run(
-        [DBT, "compile", "--select", "path:analyses", "--profiles-dir", "dbt_project"]
-        + ["--project-dir", ".", "--target-path", str(target)],
-        cwd=ROOT,
-        env=dict(os.environ, ALSES_WAREHOUSE=str(demo_warehouse), ALSES_DBT_DEMO="oui"),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    compiled = dbt("compile", demo_warehouse, "--select", "path:analyses", demo=True)
     assert compiled.returncode == 0, compiled.stdout[-3000:]
     out = {}
     with duckdb.connect(str(published), read_only=True) as con:

@@ -169,23 +169,19 @@ def test_a_run_checks_only_the_years_it_recomputes_in_a_yearly_table(
     controles of a yearly incremental table read those years' rows only — the others
     were checked when they were built, and the run leaves them as they are; a
     dimension's controles still read every row."""
-    import os
-    import subprocess
-
-    from tests.test_dbt import DBT
+    from tests.test_dbt import dbt
 
     # The demo build's profile and target folder: dbt's partial parsing applies.
     target = demo_warehouse.parent / "target"
-    env = dict(os.environ, ALSES_WAREHOUSE=str(demo_warehouse), ALSES_DBT_DEMO="oui")
-    env |= {"ALSES_DBT_ANNEES": "2021-2022", "ALSES_DBT_ANNEES_SUIVANTES": ""}
-    sortie = subprocess.run(
-        [DBT, "compile", "--select", "fct_accompagnement", "dim_jeune"]
-        + ["--profiles-dir", "dbt_project", "--project-dir", ".", "--target-path", str(target)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    sortie = dbt(
+        "compile",
+        demo_warehouse,
+        "--select",
+        "fct_accompagnement",
+        "dim_jeune",
+        demo=True,
+        ALSES_DBT_ANNEES="2021-2022",
+        ALSES_DBT_ANNEES_SUIVANTES="",
     )
     assert sortie.returncode == 0, sortie.stdout[-3000:]
     dossier = target / "compiled" / "alses" / "models" / "marts" / "core" / "_core__models.yml"

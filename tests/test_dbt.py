@@ -6,16 +6,16 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from alses.settings import ROOT
+from orchestration.analyse_dbt import DBT_EXECUTABLE, PARAMETRES_DBT
 
 SHARED = ROOT.parent / "shared"
-DBT = str(Path(sys.executable).parent / "dbt")
+DBT = DBT_EXECUTABLE
 
 
 @pytest.mark.parametrize(
@@ -29,21 +29,18 @@ def test_seed_is_identical_to_the_shared_contract(seed, shared):
     assert (ROOT / "seeds" / seed).read_bytes() == reference.read_bytes()
 
 
-def dbt_build(warehouse: Path, *args: str, demo: bool = False) -> subprocess.CompletedProcess:
-    env = dict(os.environ, ALSES_WAREHOUSE=str(warehouse), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    env["ALSES_DBT_DEMO"] = "oui" if demo else "non"
+def dbt(
+    commande: str, warehouse: Path, *args: str, demo: bool = False, **parametres: str
+) -> subprocess.CompletedProcess:
+    """`dbt <commande>` on `warehouse`, in the target folder beside it (a later call there
+    reuses the earlier one's parse), with the dbt asset's parameters given (ALSES_DBT_*,
+    orchestration/analyse_dbt.py), the others removed."""
+    env = {k: v for k, v in os.environ.items() if k not in PARAMETRES_DBT}
+    env |= {"ALSES_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env |= {"ALSES_DBT_DEMO": "oui" if demo else "non", **parametres}
     return subprocess.run(
-        [
-            DBT,
-            "build",
-            "--profiles-dir",
-            "dbt_project",
-            "--project-dir",
-            ".",
-            "--target-path",
-            str(warehouse.parent / "target"),
-            *args,
-        ],
+        [DBT, commande, "--profiles-dir", "dbt_project", "--project-dir", "."]
+        + ["--target-path", str(warehouse.parent / "target"), *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
