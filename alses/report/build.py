@@ -335,22 +335,12 @@ def write_tableaux(
 ) -> tuple[Path, Path]:
     """Write tableaux_alses_<annee>.html and .pdf (the detailed figures) in out_dir."""
     text = render_tableaux(data if data is not None else load(warehouse, annee))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    html_path = out_dir / f"tableaux_alses_{annee}.html"
-    pdf_path = out_dir / f"tableaux_alses_{annee}.pdf"
-    html_path.write_text(text, encoding="utf-8")
-    pdf.ecrire(text, pdf_path)
-    return html_path, pdf_path
+    return pdf.ecrire(text, out_dir, f"tableaux_alses_{annee}")
 
 
 def write_report(
     warehouse: Path, annee: str, out_dir: Path, data: ReportData | None = None
 ) -> tuple[Path, Path]:
     """Write rapport_alses_<annee>.html and .pdf in out_dir; return both paths."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    html_path = out_dir / f"rapport_alses_{annee}.html"
-    pdf_path = out_dir / f"rapport_alses_{annee}.pdf"
     text, document = render(warehouse, annee, data)
-    html_path.write_text(text, encoding="utf-8")
-    document.write_pdf(pdf_path, pdf_variant="pdf/ua-1")
-    return html_path, pdf_path
+    return pdf.ecrire(text, out_dir, f"rapport_alses_{annee}", document)

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from alses.disclosure import appliquer_secret
 from alses.report import pdf
 from alses.report.build import environment
-from alses.report.data import TERRITOIRES, ReportData, load
+from alses.report.data import ReportData
 from alses.report.formats import accents, pct
 from alses.report.phrases import cell, lib
 
@@ -192,16 +192,4 @@ def render_fiche(data: ReportData, t: str) -> str:
 
 def write_fiche(data: ReportData, t: str, out_dir: Path) -> tuple[Path, Path]:
     """Write fiche_territoire_<t>_<annee>.html and .pdf (one territory) in out_dir."""
-    text = render_fiche(data, t)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    html_path = out_dir / f"fiche_territoire_{t}_{data.annee}.html"
-    pdf_path = out_dir / f"fiche_territoire_{t}_{data.annee}.pdf"
-    html_path.write_text(text, encoding="utf-8")
-    pdf.ecrire(text, pdf_path)
-    return html_path, pdf_path
-
-
-def write_fiches(warehouse: Path, annee: str, out_dir: Path) -> list[Path]:
-    """Write fiche_territoire_<code>_<annee>.html and .pdf for the seven territories."""
-    data = load(warehouse, annee)
-    return [p for t in TERRITOIRES for p in write_fiche(data, t, out_dir)]
+    return pdf.ecrire(render_fiche(data, t), out_dir, f"fiche_territoire_{t}_{data.annee}")

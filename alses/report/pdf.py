@@ -163,6 +163,11 @@ def document(html: str):
     )
 
 
-def ecrire(html: str, chemin: Path) -> None:
-    """Write the PDF (PDF/UA-1) of an HTML text at `chemin`."""
-    document(html).write_pdf(chemin, pdf_variant="pdf/ua-1")
+def ecrire(html: str, dossier: Path, nom: str, mise_en_page=None) -> tuple[Path, Path]:
+    """Write `<nom>.html` and its PDF (PDF/UA-1) `<nom>.pdf` in `dossier`; the PDF from
+    `mise_en_page` when the caller has laid the document out already (`document`)."""
+    dossier.mkdir(parents=True, exist_ok=True)
+    html_path, pdf_path = dossier / f"{nom}.html", dossier / f"{nom}.pdf"
+    html_path.write_text(html, encoding="utf-8")
+    (mise_en_page or document(html)).write_pdf(pdf_path, pdf_variant="pdf/ua-1")
+    return html_path, pdf_path
