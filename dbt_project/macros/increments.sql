@@ -82,7 +82,6 @@
     {%- set target = arg_dict['target_relation'] -%}
     {%- set source = arg_dict['temp_relation'] -%}
     {%- set colonne = arg_dict['unique_key'] or 'annee_scolaire' -%}
-    {%- set colonnes = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
     {%- set annees = annees_env('ALSES_DBT_ANNEES') -%}
     delete from {{ target }}
     {%- if annees is not none %}
@@ -91,9 +90,15 @@
         or {{ colonne }} in (select {{ colonne }} from {{ source }})
     {%- endif %};
 
+    {%- if arg_dict['dest_columns'] is none %}
+    {#- DuckDB's materialization (materialisations.sql): the columns matched by name #}
+    insert into {{ target }} by name (select * from {{ source }})
+    {%- else %}
+    {%- set colonnes = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) %}
     insert into {{ target }} ({{ colonnes }})
     (
         select {{ colonnes }}
         from {{ source }}
     )
+    {%- endif %}
 {%- endmacro %}
