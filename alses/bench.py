@@ -11,11 +11,13 @@
    postes, affectations and colleges (the reference tables) stay as they are;
    K school years: 2021-2022 alone (K = 1), the two demo years (K = 2), then
    2021-2022 moved by one year for each more (2022-2023, …);
-2. runs the whole job as `make run` does (python -m orchestration.run, its own
-   warehouse, outputs and Dagster home under bench/travail/), sampling the memory of
-   the process and its children (dbt, report workers) every 0.2 s;
+2. parses the dbt project for its installation, as `make` does before `make run`
+   (python -m orchestration.analyse_dbt --installation; first build only), then runs
+   the whole job as `make run` does (python -m orchestration.run, its own warehouse,
+   outputs and Dagster home under bench/travail/), sampling the memory of the
+   process and its children (dbt, report workers) every 0.2 s;
 3. times DuckDB reading the same CSV files (read_csv, every column as text): the floor;
-4. prints and appends to bench/resultats.csv, for each step (extraction, dbt, report —
+4. prints and appends to bench/resultats.csv, for each step (dbt parse, extraction, dbt, report —
    secret statistique, report, sheets, open data —, publication, whole): wall time, peak
    memory, the floor, the ratio to it, and the machine's load (uptime) beside;
 5. with --increments: runs again with nothing changed, then adds a school year and runs
@@ -232,12 +234,17 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-def run_job(root: Path) -> tuple[float, dict[str, tuple[float, float]], Sampler]:
-    """Run the whole job on root's drops; (seconds, {step: (start, end)}, sampler)."""
+def run_job(
+    root: Path, analyse: bool = False
+) -> tuple[float, dict[str, tuple[float, float]], Sampler]:
+    """Run the whole job on root's drops; (seconds, {step: (start, end)}, sampler).
+    `analyse`: first dbt's parse of the project for this installation, as `make` does
+    before `make run` (step "analyse dbt"; the job's build then reads only what
+    changed, as it does after make's parse of a real installation)."""
     if settings().target == "postgres":
         with base_jetable() as base:
-            return _run_job(root, {"PGDATABASE": base})
-    return _run_job(root, {})
+            return _run_job(root, {"PGDATABASE": base}, analyse)
+    return _run_job(root, {}, analyse)
 
 
 @contextlib.contextmanager
@@ -267,7 +274,7 @@ def base_jetable() -> Iterator[str]:
 SECRET_BANC = "bench-" + os.urandom(8).hex()
 
 
-def _run_job(root: Path, extra: dict[str, str]):
+def _run_job(root: Path, extra: dict[str, str], analyse: bool):
     env = dict(
         os.environ,
         ALSES_BDC_DIR=str(root / "bdc"),
@@ -285,6 +292,19 @@ def _run_job(root: Path, extra: dict[str, str]):
     env.setdefault("ALSES_PSEUDO_SECRET", SECRET_BANC)
     (root / "dagster").mkdir(exist_ok=True)
     (root / "dagster" / "dagster.yaml").touch()
+    etapes, avant = {}, []
+    if analyse:
+        t = time.time()
+        commande = [sys.executable, "-m", "orchestration.analyse_dbt", "--installation"]
+        proc = subprocess.Popen(commande, cwd=ROOT, env=env)
+        analyse_memoire = Sampler(proc.pid)
+        analyse_memoire.start()
+        proc.wait()
+        analyse_memoire.stop.set()
+        analyse_memoire.join()
+        if proc.returncode:
+            raise SystemExit(f"L'analyse dbt du banc a échoué ({root}) : voir ci-dessus.")
+        etapes["analyse dbt"], avant = (t, time.time()), analyse_memoire.samples
     t = time.time()
     proc = subprocess.Popen(
         [sys.executable, "-m", "orchestration.run"],
@@ -300,11 +320,12 @@ def _run_job(root: Path, extra: dict[str, str]):
     seconds = time.time() - t
     sampler.stop.set()
     sampler.join()
+    sampler.samples[:0] = avant
     if proc.returncode:
         print(out)
         raise SystemExit(f"Le job a échoué sur le dépôt du banc ({root}) : voir ci-dessus.")
     log = max((root / "logs").glob("run_*.log"), key=lambda p: p.stat().st_mtime)
-    return seconds, _steps(log), sampler
+    return seconds, etapes | _steps(log), sampler
 
 
 def _steps(log: Path) -> dict[str, tuple[float, float]]:
@@ -331,7 +352,7 @@ def _commit() -> str:
 
 def mesurer(root: Path, scale: int, years: int, scenario: str, taille: dict) -> list[dict]:
     charge = os.getloadavg()[0]
-    seconds, steps, sampler = run_job(root)
+    seconds, steps, sampler = run_job(root, analyse=scenario == "premiere construction")
     floor = plancher(taille["fichiers"])
     common = {
         "date": dt.datetime.now().isoformat(timespec="seconds"),
@@ -347,7 +368,7 @@ def mesurer(root: Path, scale: int, years: int, scenario: str, taille: dict) -> 
         "moteur": settings().target,
     }
     rows = []
-    for etape in ("extraction", "dbt", "rapport", "publication"):
+    for etape in ("analyse dbt", "extraction", "dbt", "rapport", "publication"):
         if etape not in steps:
             continue
         start, end = steps[etape]

@@ -54,16 +54,18 @@ def reprendre_analyse(target: Path) -> None:
         shutil.copy2(source, copie)
 
 
-def parse() -> int:
+def parse(target: Path = TARGET) -> int:
     """`make`'s dbt parse: target/manifest.json and target/partial_parse.msgpack, in the
     environment the job gives dbt and with its target (the profile's output of
-    ALSES_TARGET), as dagster-dbt calls dbt."""
+    ALSES_TARGET), as dagster-dbt calls dbt. `--installation`: into the job's own dbt
+    folder (Settings.dbt_target) instead, for an installation whose settings differ
+    from make's (the bench's: alses/bench.py)."""
     dbt_env()
     commande = [DBT_EXECUTABLE, "parse", "--quiet", "--target", settings().target]
     commande += ["--profiles-dir", str(ROOT / "dbt_project"), "--project-dir", str(ROOT)]
-    commande += ["--target-path", str(TARGET)]
+    commande += ["--target-path", str(target)]
     return subprocess.run(commande, cwd=ROOT, check=False).returncode
 
 
 if __name__ == "__main__":
-    sys.exit(parse())
+    sys.exit(parse(settings().dbt_target if "--installation" in sys.argv[1:] else TARGET))
