@@ -166,9 +166,9 @@ def test_a_run_checks_only_the_years_it_recomputes_in_a_yearly_table(
     demo_warehouse, compiled, tmp_path
 ):
     """In a run that recomputes some years (ALSES_DBT_ANNEES, set by the dbt asset), the
-    controles of a yearly incremental table read those years' rows only — the others
-    were checked when they were built, and the run leaves them as they are; a
-    dimension's controles still read every row."""
+    controles of a yearly incremental table, of a raw BDC table and of its staging view
+    read those years' rows only — the others were checked when they were written, and
+    the run leaves them as they are; a dimension's controles still read every row."""
     from tests.test_dbt import dbt
 
     # The demo build's profile and target folder: dbt's partial parsing applies.
@@ -179,6 +179,9 @@ def test_a_run_checks_only_the_years_it_recomputes_in_a_yearly_table(
         "--select",
         "fct_accompagnement",
         "dim_jeune",
+        "stg_bdc__interventions",
+        "source:bdc.interventions",
+        "source:bdc.cles_jeunes",
         demo=True,
         ALSES_DBT_ANNEES="2021-2022",
         ALSES_DBT_ANNEES_SUIVANTES="",
@@ -196,6 +199,24 @@ def test_a_run_checks_only_the_years_it_recomputes_in_a_yearly_table(
 
     annuel, jeunes = sql("fct_accompagnement"), sql("dim_jeune")
     assert "lignes_controlees" not in jeunes and jeunes == compiled["dim_jeune"]
+    # The raw BDC tables and their staging views: the years the run loaded; raw.cles_jeunes
+    # (no school year) every row.
+    noeuds = json.loads((target / "manifest.json").read_text())["nodes"].values()
+
+    def controles_de(parent: str) -> str:
+        (noeud,) = [
+            n
+            for n in noeuds
+            if n["resource_type"] == "test"
+            and (n.get("test_metadata") or {}).get("name") == "controles"
+            and parent in n["depends_on"]["nodes"]
+        ]
+        return next((target / "compiled").rglob(noeud["path"])).read_text()
+
+    for parent in ("model.alses.stg_bdc__interventions", "source.alses.bdc.interventions"):
+        texte = controles_de(parent)
+        assert "lignes_controlees" in texte and "in ('2021-2022')" in texte, parent
+    assert "lignes_controlees" not in controles_de("source.alses.bdc.cles_jeunes")
     tout = compiled["fct_accompagnement"]  # the build's: every year
     cle = "(select min(jeune_key) from core.fct_accompagnement where annee_scolaire = '{}')"
     warehouse = _corrupted(

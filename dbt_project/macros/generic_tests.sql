@@ -28,11 +28,15 @@
                                              guessed. The raw sources' safety net behind
                                              extraction (docs/regles.md). -#}
 {% test controles(model, non_nulles=[], uniques=[], cles=[], references={}, nomenclatures={}, valeurs={}, codes={}) %}
-    {#- A yearly incremental table in a run that recomputes some years: its rows of those
-        years only (annees_controlees), except for the checks that compare rows across
+    {#- A yearly table in a run that recomputes some years: its rows of those years only
+        (annees_controlees), except for the checks that compare rows across
         years (a unique column, a key without annee_scolaire). -#}
     {%- set tous = model -%}
-    {%- set annees = annees_controlees(model) -%}
+    {%- set par_annee = [] -%}
+    {%- for columns in cles if 'annee_scolaire' in columns -%}
+        {%- do par_annee.append(columns) -%}
+    {%- endfor -%}
+    {%- set annees = annees_controlees(model, par_annee | length > 0) -%}
     {%- set lignes = tous if annees is none else "(select * from " ~ tous
         ~ " where annee_scolaire in (" ~ liste_annees(annees) ~ "))" -%}
     {%- set model = tous if annees is none else lignes ~ " as lignes_controlees" -%}
@@ -81,22 +85,33 @@
     {{ checks | join('\n    union all\n    ') }}
 {% endtest %}
 
-{#- The school years `controles` reads in `model`, or none: every row. A yearly
-    incremental table (unique_key annee_scolaire) in a run that recomputes some years
-    (ALSES_DBT_ANNEES, and ALSES_DBT_ANNEES_SUIVANTES for marts.indicateurs): those
-    years, the only rows the run wrote — the other years' rows were checked when they
-    were built and the run leaves them as they are. Staging views, dimensions and
-    whole tables: every row. -#}
-{% macro annees_controlees(model) -%}
+{#- The school years `controles` reads in `model`, or none: every row. In a run that
+    recomputes some years (ALSES_DBT_ANNEES) — the other years' rows were checked when
+    they were written, and the run leaves them as they are:
+    - a yearly incremental table (unique_key annee_scolaire): the years recomputed
+      (and ALSES_DBT_ANNEES_SUIVANTES for marts.indicateurs), the only rows it wrote;
+    - a raw BDC table and its staging view, when a key of the check holds annee_scolaire
+      (`par_annee`): the years loaded by the run, the only rows the extraction replaced
+      (a staging view reads its year's rows only; a change of its SQL or of a seed
+      changes the project's fingerprint: every year is then rebuilt and checked).
+    Dimensions, whole tables and raw.cles_jeunes (no year): every row. -#}
+{% macro annees_controlees(model, par_annee=false) -%}
     {%- set annees = annees_env('ALSES_DBT_ANNEES') -%}
     {%- if annees is none -%}
         {{ return(none) }}
     {%- endif -%}
+    {%- set relation = model | string -%}
     {%- for node in graph.nodes.values() if node.resource_type == 'model'
-        and node.relation_name == (model | string)
-        and node.config.materialized == 'incremental'
-        and node.config.unique_key == 'annee_scolaire' -%}
-        {{ return(annees + (annees_env('ALSES_DBT_ANNEES_SUIVANTES') or [])) }}
+        and node.relation_name == relation -%}
+        {%- if node.config.materialized == 'incremental'
+            and node.config.unique_key == 'annee_scolaire' -%}
+            {{ return(annees + (annees_env('ALSES_DBT_ANNEES_SUIVANTES') or [])) }}
+        {%- elif par_annee and node.config.materialized == 'view' -%}
+            {{ return(annees) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for source in graph.sources.values() if par_annee and source.relation_name == relation -%}
+        {{ return(annees) }}
     {%- endfor -%}
     {{ return(none) }}
 {%- endmacro %}
