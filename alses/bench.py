@@ -215,23 +215,24 @@ class Sampler(threading.Thread):
 
 
 def _tree_rss(root: int) -> int:
-    parents, rss = {}, {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            fields = stat[stat.rindex(")") + 2 :].split()
-            parents[int(entry.name)] = int(fields[1])
-            rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-        except (OSError, ValueError, IndexError):
-            continue
+    """The resident memory of `root` and its descendants, following each thread's
+    children list (/proc/<pid>/task/<tid>/children) rather than reading every process of
+    the machine: the sampler itself took ≈ 15 % of a core that way, beside the job."""
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
-        todo.extend(p for p, pp in parents.items() if pp == pid)
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            total += int(stat[stat.rindex(")") + 2 :].split()[21]) * PAGE
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+        except (OSError, ValueError, IndexError):
+            continue
     return total
+
+
+#: The size of a memory page (the unit of /proc's resident set size).
+PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 def run_job(
