@@ -45,6 +45,7 @@ from alses.publish import derniere_publication, resume_publications
 from alses.retention import annee_purgee, annees_purgees, message_purgee
 from alses.settings import ROOT, empreinte_sources, is_demo, settings
 from orchestration import rendus
+from orchestration.historique import garder_les_connexions
 from orchestration.partitions import ANNEES, ajouter_annees
 
 #: What the terminal says each step of the school-year job is doing.
@@ -106,6 +107,7 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO, forcer: bool = Fals
     (home / "dagster.yaml").touch()
     historique_sans_fsync(home)
     instance = dg.DagsterInstance.from_config(str(home))
+    garder_les_connexions(instance)  # one engine per history file (orchestration/historique.py)
     from orchestration.definitions import defs  # imported here: its output goes to the log
 
     a_charger = []

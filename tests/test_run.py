@@ -33,3 +33,39 @@ def test_a_failing_year_prints_its_step_message_and_the_log_path(tmp_path, run_m
     assert "usagers.csv : fichier absent" in run.stderr
     assert len(terminal.splitlines()) <= 12, terminal
     assert "STEP_FAILURE" in log.read_text(encoding="utf-8")  # the details are in the log
+
+
+def test_the_run_history_keeps_one_engine_per_file(tmp_path):
+    """`make run`'s Dagster history (SQLite, DAGSTER_HOME) keeps one engine per database
+    file (orchestration/historique.py): a run and its events are written and read back as
+    with Dagster's own storages, through three files; an in-memory instance is left as
+    it is."""
+    import dagster as dg
+
+    from orchestration.historique import _moteurs, garder_les_connexions
+
+    (tmp_path / "dagster.yaml").touch()
+    instance = dg.DagsterInstance.from_config(str(tmp_path))
+    garder_les_connexions(instance)
+
+    @dg.asset
+    def a() -> int:
+        return 1
+
+    @dg.asset
+    def b(a: int) -> int:
+        return a + 1
+
+    for _ in range(2):
+        assert dg.materialize([a, b], instance=instance).success
+    assert len(instance.get_runs()) == 2
+    assert instance.get_latest_materialization_event(dg.AssetKey("b")) is not None
+    instance.add_dynamic_partitions("annees", ["2021-2022"])
+    assert instance.get_dynamic_partitions("annees") == ["2021-2022"]
+    fichiers = [k for k in _moteurs if str(tmp_path) in k]
+    assert len(fichiers) == 4  # runs.db, the index, one event log per run
+
+    ephemere = dg.DagsterInstance.ephemeral()
+    avant = type(ephemere.event_log_storage), type(ephemere.run_storage)
+    garder_les_connexions(ephemere)
+    assert (type(ephemere.event_log_storage), type(ephemere.run_storage)) == avant
