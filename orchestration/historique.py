@@ -6,11 +6,12 @@ event written and every record read (NullPool): the « planned » events at the 
 creation, then each step's materializations, the data versions of their inputs and
 each asset check's target. Kept, the main process of a demo `make run FORCE=1` spends
 20 to 21 s of CPU instead of 29 to 30 s, beside dbt and the renderers on two cores
-(docs/performance.md, « Session 6 »). `garder_les_connexions(instance)` gives the instance's run and event
-log storages the same methods with an engine kept per file (a small pool: a storage
-method may open a second connection while it holds one). Only `orchestration.run` does
-it, for its own short process: the files it opens are the run history's, the run's own
-event log and the index; `dagster dev` keeps Dagster's storages as they are.
+(docs/performance.md, « Session 6 »). `garder_les_connexions(instance)` gives the
+instance's run and event log storages the same methods with an engine kept per file (a
+small pool: a storage method may open a second connection while it holds one). Only
+`orchestration.run` does it, for its own short process: the files it opens are the
+run history's, the run's own event log and the index; `dagster dev` keeps Dagster's
+storages as they are.
 """
 
 from __future__ import annotations
