@@ -14,26 +14,44 @@
       compared with the table's (a difference fails the run, as on_schema_change
       'fail' did), then the strategy (increments.sql) deletes and inserts;
     - the French descriptions are written as comments when the relation is created
-      (an incremental run keeps the table, and its comments).
+      (an incremental run keeps the table, and its comments: a description changed
+      reaches the warehouse with the next full refresh, which `make run` does when the
+      project's fingerprint changes);
+    - a dbt setting they do not implement (grants, indexes, predicates, sql_header,
+      on_schema_change other than 'fail') fails the model instead of being ignored.
+    If a Python model fails in an incremental run, its rows' table (dbt-duckdb writes
+    it in `main`, committed at once) stays until the next run of the model.
     Contracts (dbt's create_table_as checks the columns), the Python model (run from
     the materialization itself, as dbt requires) and the hooks go through dbt's macros
     as before; a Python model can only be incremental here. PostgreSQL keeps dbt's materializations. -#}
 
 {% materialization incremental, adapter='duckdb', supported_languages=['sql', 'python'] -%}
+    {%- do alses_reglages_pris_en_charge() -%}
     {%- set language = model['language'] -%}
     {%- set existing = load_cached_relation(this) -%}
     {%- set target = this.incorporate(type='table') -%}
     {{ run_hooks(pre_hooks, inside_transaction=False) }}
     {{ run_hooks(pre_hooks, inside_transaction=True) }}
     {%- if (existing is none or existing.is_view or should_full_refresh()) and language == 'python' -%}
-        {#- dbt runs a Python model only from the materialization itself -#}
-        {%- if existing is not none -%}
-            {%- do adapter.drop_relation(existing) -%}
-        {%- endif -%}
+        {#- dbt runs a Python model only from the materialization itself, and dbt-duckdb
+            writes its rows through a cursor of their own, committed at once: into an
+            intermediate table, put in place in this transaction (the old table stays
+            if the model fails) -#}
+        {%- set intermediaire = make_intermediate_relation(target) -%}
+        {%- do adapter.drop_relation(intermediaire) -%}
         {%- call statement('main', language='python') -%}
-            {{ create_table_as(False, target, compiled_code, 'python') }}
+            {{ create_table_as(False, intermediaire, compiled_code, 'python') }}
         {%- endcall -%}
-        {%- call statement('commentaires') -%}{{ alses_commentaires(target) }}{%- endcall -%}
+        {%- call statement('remplacement') -%}
+            {%- if existing is not none %}
+            drop {{ existing.type }} {{ existing }};
+            {%- endif %}
+            alter table {{ intermediaire }} rename to {{ adapter.quote(target.identifier) }};
+            {{ alses_commentaires(target) }}
+        {%- endcall -%}
+        {%- if existing is not none -%}
+            {%- do adapter.cache_dropped(existing) -%}
+        {%- endif -%}
     {%- elif existing is none or existing.is_view or should_full_refresh() -%}
         {%- do alses_remplacer(existing, target) -%}
     {%- else -%}
@@ -66,6 +84,7 @@
 {%- endmaterialization %}
 
 {% materialization table, adapter='duckdb', supported_languages=['sql'] -%}
+    {%- do alses_reglages_pris_en_charge() -%}
     {%- set existing = load_cached_relation(this) -%}
     {%- set target = this.incorporate(type='table') -%}
     {{ run_hooks(pre_hooks, inside_transaction=False) }}
@@ -78,6 +97,7 @@
 {%- endmaterialization %}
 
 {% materialization view, adapter='duckdb' -%}
+    {%- do alses_reglages_pris_en_charge() -%}
     {%- set existing = load_cached_relation(this) -%}
     {%- set target = this.incorporate(type='view') -%}
     {{ run_hooks(pre_hooks, inside_transaction=False) }}
@@ -116,7 +136,27 @@
     {%- endcall -%}
 {%- endmacro %}
 
-{#- The model's description and its columns' (persist_docs), as statements. -#}
+{#- dbt's settings these materializations do not implement (the project sets none on
+    DuckDB): a model that sets one fails at once, rather than the setting being ignored. -#}
+{% macro alses_reglages_pris_en_charge() -%}
+    {%- for cle in ['incremental_predicates', 'predicates', 'indexes', 'sql_header',
+        'partitioned_by', 'sorted_by', 'grants'] if config.get(cle) -%}
+        {{ exceptions.raise_compiler_error(
+            "Réglage dbt « " ~ cle ~ " » non pris en charge par les matérialisations DuckDB du "
+            ~ "projet (dbt_project/macros/materialisations.sql) : " ~ model.unique_id
+        ) }}
+    {%- endfor -%}
+    {%- if config.get('on_schema_change') not in (none, 'fail') -%}
+        {{ exceptions.raise_compiler_error(
+            "on_schema_change « " ~ config.get('on_schema_change') ~ " » non pris en charge sur "
+            ~ "DuckDB (seul « fail ») : " ~ model.unique_id
+        ) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The model's description and its columns' (persist_docs), as statements: every
+    documented column must exist (dbt-duckdb skipped a missing one; here the model
+    fails, a documentation error). -#}
 {% macro alses_commentaires(relation) -%}
     {%- if config.persist_relation_docs() and model.description %}
     comment on {{ relation.type }} {{ relation }} is {{ duckdb_escape_comment(model.description) }};
