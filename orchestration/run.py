@@ -107,7 +107,9 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO, forcer: bool = Fals
     (home / "dagster.yaml").touch()
     historique_sans_fsync(home)
     instance = dg.DagsterInstance.from_config(str(home))
-    garder_les_connexions(instance)  # one engine per history file (orchestration/historique.py)
+    # One engine per history file (orchestration/historique.py). After the demo drops'
+    # fork (_demo_pendant_l_import, above): no child inherits a pooled SQLite connection.
+    garder_les_connexions(instance)
     from orchestration.definitions import defs  # imported here: its output goes to the log
 
     a_charger = []
