@@ -67,7 +67,7 @@ class _Runs(SqliteRunStorage):
 def garder_les_connexions(instance: dg.DagsterInstance) -> None:
     """The instance's SQLite run and event log storages (Dagster's defaults) keep one
     engine per file; any other storage (PostgreSQL, in-memory) is left as it is."""
-    for nom, classe in (("_event_storage", _Evenements), ("_run_storage", _Runs)):
-        stockage = getattr(instance, nom, None)
-        if type(stockage) is classe.__mro__[1]:
-            stockage.__class__ = classe
+    for stockage in (instance.event_log_storage, instance.run_storage):
+        for dagster, garde in ((SqliteEventLogStorage, _Evenements), (SqliteRunStorage, _Runs)):
+            if type(stockage) is dagster:
+                stockage.__class__ = garde

@@ -24,29 +24,8 @@ def _cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def _cpu_descendants() -> float:
-    """CPU time of this process's living descendants (the pool's server and workers),
-    read in /proc (Linux)."""
-    parents, cpu = {}, {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            champs = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pid = int(stat.parent.name)
-        parents[pid] = int(champs[1])
-        cpu[pid] = (int(champs[11]) + int(champs[12])) / os.sysconf("SC_CLK_TCK")
-    moi, total = os.getpid(), 0.0
-    for pid in cpu:
-        p = parents.get(pid)
-        while p and p != moi:
-            p = parents.get(p)
-        if p == moi:
-            total += cpu[pid]
-    return total
-
-
 def _pool(cfg, annees: list[str], dossier: Path) -> None:
+    from alses.bench import cpu_descendants
     from orchestration import rendus
 
     empreinte = {a: f"mesure-{time.time()}" for a in annees}
@@ -55,7 +34,7 @@ def _pool(cfg, annees: list[str], dossier: Path) -> None:
     rendus.rendre("fiches_territoire", cfg.warehouse, empreinte, dossier)
     rendus.rendre("rapport_alses", cfg.warehouse, empreinte, dossier)
     mur = time.monotonic() - debut
-    cpu = _cpu_descendants()
+    cpu = cpu_descendants(os.getpid())
     rendus.fermer()
     print(
         f"Pool de {cfg.rendus_paralleles} processus : {mur:.1f} s de temps écoulé, "

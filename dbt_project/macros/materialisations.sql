@@ -26,13 +26,12 @@
     as before; a Python model can only be incremental here. PostgreSQL keeps dbt's materializations. -#}
 
 {% materialization incremental, adapter='duckdb', supported_languages=['sql', 'python'] -%}
-    {%- do alses_reglages_pris_en_charge() -%}
     {%- set language = model['language'] -%}
     {%- set existing = load_cached_relation(this) -%}
     {%- set target = this.incorporate(type='table') -%}
-    {{ run_hooks(pre_hooks, inside_transaction=False) }}
-    {{ run_hooks(pre_hooks, inside_transaction=True) }}
-    {%- if (existing is none or existing.is_view or should_full_refresh()) and language == 'python' -%}
+    {%- set complet = existing is none or existing.is_view or should_full_refresh() -%}
+    {%- do alses_debut() -%}
+    {%- if complet and language == 'python' -%}
         {#- dbt runs a Python model only from the materialization itself, and dbt-duckdb
             writes its rows through a cursor of their own, committed at once: into an
             intermediate table, put in place in this transaction (the old table stays
@@ -52,7 +51,7 @@
         {%- if existing is not none -%}
             {%- do adapter.cache_dropped(existing) -%}
         {%- endif -%}
-    {%- elif existing is none or existing.is_view or should_full_refresh() -%}
+    {%- elif complet -%}
         {%- do alses_remplacer(existing, target) -%}
     {%- else -%}
         {%- set temporaire = make_temp_relation(target) -%}
@@ -77,31 +76,21 @@
             drop table {{ temporaire }};
         {%- endcall -%}
     {%- endif -%}
-    {{ run_hooks(post_hooks, inside_transaction=True) }}
-    {%- do adapter.commit() -%}
-    {{ run_hooks(post_hooks, inside_transaction=False) }}
-    {{ return({'relations': [target]}) }}
+    {{ return(alses_fin(target)) }}
 {%- endmaterialization %}
 
 {% materialization table, adapter='duckdb', supported_languages=['sql'] -%}
-    {%- do alses_reglages_pris_en_charge() -%}
     {%- set existing = load_cached_relation(this) -%}
     {%- set target = this.incorporate(type='table') -%}
-    {{ run_hooks(pre_hooks, inside_transaction=False) }}
-    {{ run_hooks(pre_hooks, inside_transaction=True) }}
+    {%- do alses_debut() -%}
     {%- do alses_remplacer(existing, target) -%}
-    {{ run_hooks(post_hooks, inside_transaction=True) }}
-    {%- do adapter.commit() -%}
-    {{ run_hooks(post_hooks, inside_transaction=False) }}
-    {{ return({'relations': [target]}) }}
+    {{ return(alses_fin(target)) }}
 {%- endmaterialization %}
 
 {% materialization view, adapter='duckdb' -%}
-    {%- do alses_reglages_pris_en_charge() -%}
     {%- set existing = load_cached_relation(this) -%}
     {%- set target = this.incorporate(type='view') -%}
-    {{ run_hooks(pre_hooks, inside_transaction=False) }}
-    {{ run_hooks(pre_hooks, inside_transaction=True) }}
+    {%- do alses_debut() -%}
     {%- if existing is not none and not existing.is_view -%}
         {%- do adapter.drop_relation(existing) -%}
     {%- endif -%}
@@ -114,11 +103,23 @@
         );
         {{ alses_commentaires(target) }}
     {%- endcall -%}
-    {{ run_hooks(post_hooks, inside_transaction=True) }}
-    {%- do adapter.commit() -%}
-    {{ run_hooks(post_hooks, inside_transaction=False) }}
-    {{ return({'relations': [target]}) }}
+    {{ return(alses_fin(target)) }}
 {%- endmaterialization %}
+
+{#- What each materialization does first: the settings checked, the pre-hooks. -#}
+{% macro alses_debut() -%}
+    {%- do alses_reglages_pris_en_charge() -%}
+    {%- do run_hooks(pre_hooks, inside_transaction=False) -%}
+    {%- do run_hooks(pre_hooks, inside_transaction=True) -%}
+{%- endmacro %}
+
+{#- And last: the post-hooks around dbt's commit; the relations built, for dbt. -#}
+{% macro alses_fin(target) -%}
+    {%- do run_hooks(post_hooks, inside_transaction=True) -%}
+    {%- do adapter.commit() -%}
+    {%- do run_hooks(post_hooks, inside_transaction=False) -%}
+    {{ return({'relations': [target]}) }}
+{%- endmacro %}
 
 {#- A table built whole from SQL: the relation of the same name dropped, the table
     created (dbt's create_table_as checks a contract), its comments written. -#}
