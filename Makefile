@@ -4,7 +4,7 @@ PY := .venv/bin/python
 export DAGSTER_HOME := $(CURDIR)/.dagster
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test dev lint fix demo bench clean sql docs backfill opendata purge roles
+.PHONY: run test check dev lint fix demo bench clean sql docs backfill opendata purge roles
 
 .venv/.installed: pyproject.toml constraints.txt
 	python3 -m venv .venv
@@ -43,14 +43,12 @@ roles: .venv/.installed
 # Debian's Chromium and its driver (the report's rendering test) are installed by .ci/run;
 # without them that test skips and says how to install them.
 # pytest on two workers (pytest-xdist, --dist loadgroup: each session build on one
-# worker, tests/conftest.py) while `make lint` runs beside it (its output is printed
-# after pytest's); either failing fails the target. README, « Durée de make test ».
+# worker, tests/conftest.py). The lint is not part of it: `make check` runs both, as
+# .ci/run does (README, « Durée de make test »).
 test: .venv/.installed target/manifest.json | $(DAGSTER_HOME)
-	@lint_log=$$(mktemp); $(MAKE) --no-print-directory lint >"$$lint_log" 2>&1 & lint=$$!; \
-	$(PY) -m pytest -q -n 2 --dist loadgroup; tests=$$?; \
-	wait $$lint; lint_rc=$$?; cat "$$lint_log"; rm -f "$$lint_log"; \
-	[ $$lint_rc -eq 0 ] || echo "make lint a échoué (voir ci-dessus)."; \
-	[ $$tests -eq 0 ] && [ $$lint_rc -eq 0 ]
+	$(PY) -m pytest -q -n 2 --dist loadgroup
+
+check: lint test
 
 # Every school year found in ALSES_BDC_DIR in one pass: one run over every partition
 # (the same command as run; in the Dagster UI: job annee_complete, "Launch backfill" —
@@ -72,8 +70,8 @@ sql: .venv/.installed .venv-sql/bin/duckdb
 # dbt docs (French descriptions of every mart column); open target/index.html.
 docs: .venv/.installed target/manifest.json
 	ALSES_WAREHOUSE=$$($(PY) -c 'from alses.settings import settings; print(settings().warehouse)') \
-	  .venv/bin/dbt docs generate --profiles-dir dbt_project --project-dir . --quiet
-	@echo "Documentation : ouvrez $(CURDIR)/target/index.html (ou : .venv/bin/dbt docs serve --profiles-dir dbt_project --host 127.0.0.1)"
+	  .venv/bin/alses-dbt docs generate --profiles-dir dbt_project --project-dir . --quiet
+	@echo "Documentation : ouvrez $(CURDIR)/target/index.html (ou : .venv/bin/alses-dbt docs serve --profiles-dir dbt_project --host 127.0.0.1)"
 
 dev: .venv/.installed target/manifest.json | $(DAGSTER_HOME)
 	.venv/bin/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000

@@ -3,8 +3,9 @@
 dbt's profile (dbt_project/profiles.yml) reads the same `ALSES_WAREHOUSE` and DuckDB
 settings as `alses.settings`: `dbt_env()` puts the values settings resolves in the
 environment every dbt call inherits. dbt parses the whole project again (≈ 8 s) when its
-profile, target or vars differ from the previous parse in the same target folder, so
-make's parse (`python -m orchestration.analyse_dbt`, target/manifest.json) runs in that
+target, vars or warehouse file name differ from the previous parse in the same target
+folder (not its path nor its DuckDB settings: orchestration/lanceur_dbt.py), so make's
+parse (`python -m orchestration.analyse_dbt`, target/manifest.json) runs in that
 same environment, and the job's build starts from it (`reprendre_analyse`): only the
 files that changed are read again.
 """
@@ -17,8 +18,10 @@ from pathlib import Path
 
 from alses.settings import ROOT, settings
 
-#: The dbt of this interpreter's environment, even when .venv/bin is not on PATH.
-DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+#: The dbt of this interpreter's environment, even when .venv/bin is not on PATH: its
+#: command line as `alses-dbt` (orchestration/lanceur_dbt.py), whose parse does not
+#: depend on the warehouse's path nor on DuckDB's settings.
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "alses-dbt")
 #: make's parse: target/manifest.json (the Dagster definitions read it).
 TARGET = ROOT / "target"
 

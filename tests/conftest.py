@@ -51,6 +51,10 @@ SESSION_GROUPS = {"demo_drops": "demo", "demo_warehouse": "demo", "fixture_job":
 MODULE_GROUPS = {"test_increments": "increments"}
 
 MANIFEST = ROOT / "target" / "manifest.json"
+#: The session builds' warehouse file name: make's (settings' default). dbt names the
+#: catalog after it, so a build of a file so named starts from make's dbt parse instead
+#: of parsing the project whole again (orchestration/lanceur_dbt.py).
+WAREHOUSE_NAME = "alses.duckdb"
 
 
 @contextmanager
@@ -101,7 +105,7 @@ def pytest_xdist_make_scheduler(config, log):
     longer read under pytest 9 (it renames node ids through an attribute pytest 9 no
     longer reads): the same scheduling, each test's group read from the file its
     workers wrote (pytest_collection_modifyitems)."""
-    if config.getvalue("dist") != "loadgroup":
+    if config.getoption("dist", None) != "loadgroup":
         return None
     from xdist.scheduler import LoadScopeScheduling
 
@@ -120,7 +124,7 @@ def pytest_xdist_make_scheduler(config, log):
 
 def pytest_configure(config):
     # The controller of an xdist run: a file for the workers' groups (see above).
-    if config.getvalue("dist") == "loadgroup" and not hasattr(config, "workerinput"):
+    if config.getoption("dist", None) == "loadgroup" and not hasattr(config, "workerinput"):
         fd, chemin = tempfile.mkstemp(prefix="alses-groupes-", suffix=".json")
         os.close(fd)
         os.environ[GROUPES_ENV] = chemin
@@ -179,7 +183,7 @@ def demo_warehouse(demo_drops, tmp_path_factory):
     from tests.test_dbt import dbt
 
     tmp = tmp_path_factory.mktemp("demo_warehouse")
-    warehouse = tmp / "w.duckdb"
+    warehouse = tmp / WAREHOUSE_NAME
     with duckdb.connect(str(warehouse)) as con:
         for annee in ("2020-2021", "2021-2022"):
             load_drop(con, demo_drops / annee, NOMENCLATURES)
@@ -315,7 +319,7 @@ def fixture_job(tmp_path_factory, request) -> Installation:
     root.mkdir()
     env = {
         "ALSES_BDC_DIR": str(root / "bdc"),
-        "ALSES_WAREHOUSE": str(root / "w.duckdb"),
+        "ALSES_WAREHOUSE": str(root / WAREHOUSE_NAME),
         "ALSES_PUBLISHED": str(root / "publie" / "alses_marts.duckdb"),
         "ALSES_OUTPUT_DIR": str(root / "outputs"),
         "ALSES_OPENDATA_DIR": str(root / "opendata"),
@@ -323,7 +327,7 @@ def fixture_job(tmp_path_factory, request) -> Installation:
     }
     write_drop(root / "bdc")
     Path(env["DAGSTER_HOME"]).mkdir()
-    with environ_restored():
+    with environ_restored(), manifest_lock():  # the job copies make's dbt parse
         for key, value in env.items():
             os.environ[key] = value
         result = run_year()
@@ -332,5 +336,7 @@ def fixture_job(tmp_path_factory, request) -> Installation:
         "\n".join(repr(e) for e in result.all_events), encoding="utf-8"
     )
     assert result.success
-    dbt_results = json.loads((artefacts_dbt(root / "w.duckdb") / "run_results.json").read_text())
+    dbt_results = json.loads(
+        (artefacts_dbt(root / WAREHOUSE_NAME) / "run_results.json").read_text()
+    )
     return Installation(root, env, result, dbt_results)

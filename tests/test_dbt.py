@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from alses.settings import ROOT
-from orchestration.analyse_dbt import DBT_EXECUTABLE, PARAMETRES_DBT
+from orchestration.analyse_dbt import DBT_EXECUTABLE, PARAMETRES_DBT, reprendre_analyse
 
 SHARED = ROOT.parent / "shared"
 DBT = DBT_EXECUTABLE
@@ -32,15 +32,21 @@ def test_seed_is_identical_to_the_shared_contract(seed, shared):
 def dbt(
     commande: str, warehouse: Path, *args: str, demo: bool = False, **parametres: str
 ) -> subprocess.CompletedProcess:
-    """`dbt <commande>` on `warehouse`, in the target folder beside it (a later call there
-    reuses the earlier one's parse), with the dbt asset's parameters given (ALSES_DBT_*,
-    orchestration/analyse_dbt.py), the others removed."""
+    """`dbt <commande>` on `warehouse`, in the target folder beside it, with the dbt
+    asset's parameters given (ALSES_DBT_*, orchestration/analyse_dbt.py), the others
+    removed. As the job's: from make's parse, or the folder's own if newer (a warehouse
+    named alses.duckdb, as make's, is not parsed whole again)."""
+    from tests.conftest import manifest_lock
+
     env = {k: v for k, v in os.environ.items() if k not in PARAMETRES_DBT}
     env |= {"ALSES_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     env |= {"ALSES_DBT_DEMO": "oui" if demo else "non", **parametres}
+    target = warehouse.parent / "target"
+    with manifest_lock():
+        reprendre_analyse(target)
     return subprocess.run(
-        [DBT, commande, "--profiles-dir", "dbt_project", "--project-dir", "."]
-        + ["--target-path", str(warehouse.parent / "target"), *args],
+        [DBT, commande, "--target", "duckdb", "--profiles-dir", "dbt_project"]
+        + ["--project-dir", ".", "--target-path", str(target), *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -69,6 +75,36 @@ def test_the_jobs_dbt_build_passes_with_its_tests(fixture_job):
     # dbt's unit tests check the code, not the data: make test runs them (below), the
     # job does not (orchestration/assets/dbt.py).
     assert kinds == {"model", "seed", "test"}
+
+
+def test_the_jobs_build_starts_from_makes_parse(fixture_job):
+    """The session's job writes to another warehouse path, with other DuckDB settings
+    (its temporary folder), than make's parse: dbt still starts from that parse
+    (orchestration/lanceur_dbt.py) instead of reading the whole project again."""
+    from alses.settings import artefacts_dbt
+
+    log = (artefacts_dbt(fixture_job.warehouse) / "dbt.log").read_text(encoding="utf-8")
+    # The run's log (level info) holds the parse's summary, and would hold its reason
+    # for a full parse (event UnableToPartialParse, level info).
+    assert '"name": "FoundStats"' in log
+    assert '"name": "UnableToPartialParse"' not in log
+
+
+def test_only_the_warehouse_name_decides_a_full_parse():
+    """The warehouse's path and DuckDB settings are left out of dbt's parse state; the
+    database name (the file's stem, named in every compiled relation) is not."""
+    from dbt.adapters.duckdb.credentials import DuckDBCredentials
+
+    from orchestration.lanceur_dbt import install
+
+    install()
+
+    def etat(path: str, limite: str) -> list:
+        data = {"path": path, "schema": "main", "config_options": {"memory_limit": limite}}
+        return sorted(DuckDBCredentials.from_dict(data).connection_info())
+
+    assert etat("/a/alses.duckdb", "4GiB") == etat("/b/l'entrepôt/alses.duckdb", "1GiB")
+    assert etat("/a/alses.duckdb", "4GiB") != etat("/a/autre.duckdb", "4GiB")
 
 
 def test_unit_tests_pass_in_the_demo_build(demo_warehouse):

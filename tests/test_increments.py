@@ -6,7 +6,7 @@ corrected year that now yields no row loses its old rows. After a purge, a run k
 the purged year's frozen marts without `geler` (alses/retention.py).
 
 A small three-year drop (the fixture drop, its dates shifted by a year, one jeune fewer
-in 2020-2021) is loaded once; dbt runs in process, the project parsed once, with the
+in 2020-2021) is loaded once; dbt runs in process, from make's parse, with the
 vars the Dagster asset passes (orchestration/assets/dbt.py, annees_a_calculer). A full
 run and seven runs of the incremental models (no tests): the price of four orders."""
 
@@ -23,9 +23,10 @@ import pytest
 from alses.extract import load_drop
 from alses.retention import purger
 from alses.settings import ROOT
-from orchestration.analyse_dbt import PARAMETRES_DBT
+from orchestration.analyse_dbt import PARAMETRES_DBT, reprendre_analyse
 from orchestration.assets.dbt import annees_a_calculer, empreinte_projet
 from tests.bdc_fixture import tables, write_drop
+from tests.conftest import WAREHOUSE_NAME, manifest_lock
 
 NOMENCLATURES = ROOT / "seeds" / "nomenclatures.csv"
 ANNEES = ["2020-2021", "2021-2022", "2022-2023"]
@@ -79,7 +80,7 @@ def test_a_new_pseudonymisation_secret_rebuilds_every_year(tmp_path, monkeypatch
 @pytest.fixture(scope="module")
 def trois_annees(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("increments")
-    bdc, warehouse = tmp / "bdc", tmp / "w.duckdb"
+    bdc, warehouse = tmp / "bdc", tmp / WAREHOUSE_NAME
     write_drop(bdc, _year(-1, sans="U2"), annee="2020-2021")
     write_drop(bdc, _year(0), annee="2021-2022")
     write_drop(bdc, _year(1), annee="2022-2023")
@@ -93,12 +94,17 @@ def trois_annees(tmp_path_factory):
 def dbt(trois_annees):
     from dbt.cli.main import dbtRunner
 
+    from orchestration import lanceur_dbt
+
+    lanceur_dbt.install()  # as every dbt the project runs: from make's parse
     tmp, warehouse = trois_annees
     mp = pytest.MonkeyPatch()
     mp.setenv("ALSES_WAREHOUSE", str(warehouse))
     mp.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    common = ["--profiles-dir", str(ROOT / "dbt_project"), "--project-dir", str(ROOT)]
-    common += ["--target-path", str(tmp / "target"), "--quiet"]
+    common = ["--target", "duckdb", "--profiles-dir", str(ROOT / "dbt_project")]
+    common += ["--project-dir", str(ROOT), "--target-path", str(tmp / "target"), "--quiet"]
+    with manifest_lock():
+        reprendre_analyse(tmp / "target")
     parsed = dbtRunner().invoke(["parse", *common])
     assert parsed.success, parsed.exception
     runner = dbtRunner(manifest=parsed.result)
@@ -122,7 +128,7 @@ def dbt(trois_annees):
     invoke("seed")
     invoke("run", "--full-refresh")  # every year, one pass
     # Kept as built in one pass, for the purge test (same file name: dbt-duckdb names
-    # the catalog after it, and the parsed project says `w`).
+    # the catalog after it, and the parsed project says `alses`).
     complet = tmp / "complet" / warehouse.name
     complet.parent.mkdir()
     shutil.copy(warehouse, complet)

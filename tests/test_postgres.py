@@ -30,6 +30,7 @@ import duckdb
 import pytest
 
 from alses.settings import ROOT, postgres_settings
+from orchestration.analyse_dbt import DBT_EXECUTABLE
 
 PG = postgres_settings()
 pytestmark = pytest.mark.skipif(
@@ -123,7 +124,7 @@ def demarrer(tmp: Path) -> Construction:
                     load_drop_postgres(conn, drop, cfg.nomenclatures)
         with journal.open("w", encoding="utf-8") as out:
             build = subprocess.Popen(
-                [str(ROOT / ".venv" / "bin" / "dbt"), "build", "--profiles-dir", "dbt_project"]
+                [DBT_EXECUTABLE, "build", "--profiles-dir", "dbt_project"]
                 + ["--project-dir", ".", "--target-path", str(tmp / "target")]
                 + ["--exclude", "comparaisons_territoriales"],
                 cwd=ROOT,
