@@ -106,13 +106,46 @@ def test_small_difference_on_a_small_territory_is_not_significant():
     assert a.p_valeur < 0.10 and a.p_valeur_holm > 0.05 and a.sens == "non significatif"
 
 
-def test_vectorised_test_agrees_with_statsmodels():
-    cas = [(45, 100, 30, 100), (3, 12, 200, 900), (0, 10, 0, 30), (10, 10, 5, 5), (4, 0, 3, 9)]
-    z, p = z_vectorise(*zip(*cas, strict=True))
-    for i, c in enumerate(cas):
-        zs, ps = z_deux_proportions(*c)
-        assert (math.isnan(zs) and math.isnan(z[i])) or z[i] == pytest.approx(zs)
-        assert (math.isnan(ps) and math.isnan(p[i])) or p[i] == pytest.approx(ps)
+#: Counts (n1, d1, n2, d2) of every kind: ordinary, tiny, a base of 0, both shares at
+#: 0 % or at 100 %, one share at 0 % or 100 %, a national-scale base.
+CAS = [
+    (45, 100, 30, 100),
+    (3, 12, 200, 900),
+    (0, 10, 0, 30),
+    (10, 10, 5, 5),
+    (4, 0, 3, 9),
+    (0, 7, 3, 9),
+    (7, 7, 3, 9),
+    (1, 3, 2, 3),
+    (8, 10, 490, 990),
+    (12_345, 73_010, 98_765, 653_480),
+]
+
+
+def test_the_tests_and_intervals_are_statsmodels_to_the_last_bit():
+    """The mart's and the report's statistics are statsmodels' own, written out with
+    scipy.special (alses/comparaisons.py): the same floats, not close ones."""
+    from statsmodels.stats.proportion import proportion_confint, proportions_ztest
+
+    z, p = z_vectorise(*zip(*CAS, strict=True))
+    for i, (n1, d1, n2, d2) in enumerate(CAS):
+        if d1 <= 0 or d2 <= 0:
+            attendu = (math.nan, math.nan)
+        elif n1 + n2 in (0, d1 + d2):
+            attendu = (0.0, 1.0)  # nothing to test (statsmodels divides 0 by 0)
+        else:
+            zs, ps = proportions_ztest([n1, n2], [d1, d2], alternative="two-sided")
+            attendu = (float(zs), float(ps))
+        for obtenu in ((float(z[i]), float(p[i])), z_deux_proportions(n1, d1, n2, d2)):
+            assert np.array_equal(obtenu, attendu, equal_nan=True), (CAS[i], obtenu, attendu)
+    n = np.array([c[0] for c in CAS] + [c[2] for c in CAS], dtype=float)
+    d = np.array([c[1] for c in CAS] + [c[3] for c in CAS], dtype=float)
+    bas, haut = wilson(n, d)
+    ok = d > 0
+    lo, hi = proportion_confint(n[ok], d[ok], alpha=0.05, method="wilson")
+    assert np.array_equal(bas[ok], 100 * np.asarray(lo))
+    assert np.array_equal(haut[ok], 100 * np.asarray(hi))
+    assert np.isnan(bas[~ok]).all() and np.isnan(haut[~ok]).all()
 
 
 def test_holm_agrees_with_statsmodels():

@@ -174,8 +174,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     reprendre_analyse(target)
     yield from dbt.cli(args, context=context, target_path=target).stream()
     if postgres:
-        # Imported here: statsmodels and scipy cost ≈ 1.5 s at every import of the
-        # Dagster definitions, and only PostgreSQL needs them in this process.
+        # Imported here: only PostgreSQL needs it in this process.
         from alses.comparaisons import ecrire_comparaisons
 
         n = ecrire_comparaisons(dbt_project.manifest_path)
