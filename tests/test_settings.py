@@ -10,7 +10,7 @@ import pytest
 from alses.settings import settings
 
 #: A sort and a hash aggregate far larger than the memory allowed below.
-N = 2_000_000
+N = 1_000_000
 GROS = (
     "create table t as select i, md5(cast(i as varchar)) as s "
     f"from range({N}) as r(i); "
