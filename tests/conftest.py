@@ -46,7 +46,12 @@ NOMENCLATURES = ROOT / "seeds" / "nomenclatures.csv"
 os.environ.setdefault("ALSES_PSEUDO_SECRET", "tests-secret-not-for-real-data")
 
 #: The xdist group of the tests that use each session build (module docstring).
-SESSION_GROUPS = {"demo_drops": "demo", "demo_warehouse": "demo", "fixture_job": "job"}
+SESSION_GROUPS = {
+    "demo_drops": "demo",
+    "demo_warehouse": "demo",
+    "demo_compile": "demo",
+    "fixture_job": "job",
+}
 #: Modules whose module-scoped fixture builds a warehouse of their own: one worker each.
 MODULE_GROUPS = {"test_increments": "increments"}
 
@@ -195,6 +200,39 @@ def demo_warehouse(demo_drops, tmp_path_factory):
     for name in ("manifest.json", "run_results.json"):
         shutil.copy(tmp / "target" / name, tmp / "build" / name)
     return warehouse
+
+
+#: What `demo_compile` compiles: the analysts' queries (tests/test_analyses.py), and the
+#: models and sources whose `controles` tests/test_controles.py reads as a run that
+#: recomputes 2021-2022 only compiles them.
+COMPILES_DEMO = (
+    "path:analyses",
+    "fct_accompagnement",
+    "dim_jeune",
+    "stg_bdc__interventions",
+    "source:bdc.interventions",
+    "source:bdc.cles_jeunes",
+)
+
+
+@pytest.fixture(scope="session")
+def demo_compile(demo_warehouse) -> Path:
+    """One `dbt compile` on the demo build's target folder (its parse reused) of
+    COMPILES_DEMO, with the parameters of a run recomputing 2021-2022 (the dbt asset's,
+    orchestration/assets/dbt.py; the analyses do not read them): the target folder."""
+    from tests.test_dbt import dbt
+
+    sortie = dbt(
+        "compile",
+        demo_warehouse,
+        "--select",
+        *COMPILES_DEMO,
+        demo=True,
+        ALSES_DBT_ANNEES="2021-2022",
+        ALSES_DBT_ANNEES_SUIVANTES="",
+    )
+    assert sortie.returncode == 0, sortie.stdout[-3000:]
+    return demo_warehouse.parent / "target"
 
 
 @dataclass

@@ -7,22 +7,18 @@ import pytest
 
 from alses.publish import publish
 from alses.settings import ROOT
-from tests.test_dbt import dbt
 
 ANALYSES = sorted(p.stem for p in (ROOT / "analyses").glob("*.sql"))
 
 
 @pytest.fixture(scope="module")
-def results(demo_warehouse, tmp_path_factory):
-    """Every analysis compiled by dbt, then run read-only on the demo's published file."""
+def results(demo_warehouse, demo_compile, tmp_path_factory):
+    """Every analysis compiled by dbt (conftest's demo_compile), then run read-only on
+    the demo's published file."""
     tmp = tmp_path_factory.mktemp("analyses")
     published = tmp / "alses_marts.duckdb"
     publish(demo_warehouse, published)
-    # The demo build's profile, parameters and target folder: dbt's partial parsing
-    # applies and the compilation takes seconds, not a whole new parse.
-    target = demo_warehouse.parent / "target"
-    compiled = dbt("compile", demo_warehouse, "--select", "path:analyses", demo=True)
-    assert compiled.returncode == 0, compiled.stdout[-3000:]
+    target = demo_compile
     out = {}
     with duckdb.connect(str(published), read_only=True) as con:
         for name in ANALYSES:

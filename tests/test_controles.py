@@ -98,7 +98,7 @@ def test_controles_name_every_broken_check(demo_warehouse, compiled, tmp_path):
 
 
 def test_intermediate_and_source_controles_name_every_broken_check(
-    demo_warehouse, compiled, tmp_path
+    demo_warehouse, compiled, demo_compile, tmp_path
 ):
     ressources, situations = compiled["int_situations__ressources"], compiled["bdc.situations"]
     cles = compiled["bdc.cles_jeunes"]
@@ -163,30 +163,14 @@ def test_mart_controles_name_every_broken_check(demo_warehouse, compiled, tmp_pa
 
 
 def test_a_run_checks_only_the_years_it_recomputes_in_a_yearly_table(
-    demo_warehouse, compiled, tmp_path
+    demo_warehouse, compiled, demo_compile, tmp_path
 ):
     """In a run that recomputes some years (ALSES_DBT_ANNEES, set by the dbt asset), the
     controles of a yearly incremental table, of a raw BDC table and of its staging view
     read those years' rows only — the others were checked when they were written, and
     the run leaves them as they are; a dimension's controles still read every row."""
-    from tests.test_dbt import dbt
-
-    # The demo build's profile and target folder: dbt's partial parsing applies.
-    target = demo_warehouse.parent / "target"
-    sortie = dbt(
-        "compile",
-        demo_warehouse,
-        "--select",
-        "fct_accompagnement",
-        "dim_jeune",
-        "stg_bdc__interventions",
-        "source:bdc.interventions",
-        "source:bdc.cles_jeunes",
-        demo=True,
-        ALSES_DBT_ANNEES="2021-2022",
-        ALSES_DBT_ANNEES_SUIVANTES="",
-    )
-    assert sortie.returncode == 0, sortie.stdout[-3000:]
+    # Compiled as a run recomputing 2021-2022 compiles them (conftest's demo_compile).
+    target = demo_compile
     dossier = target / "compiled" / "alses" / "models" / "marts" / "core" / "_core__models.yml"
 
     def sql(modele: str) -> str:
