@@ -298,7 +298,9 @@ def _run_job(root: Path, extra: dict[str, str], analyse: bool):
     env = dict(
         os.environ,
         ALSES_BDC_DIR=str(root / "bdc"),
-        ALSES_WAREHOUSE=str(root / "w.duckdb"),
+        # The default file name: dbt's parse of the installation starts from make's
+        # (orchestration/lanceur_dbt.py), as for any installation so named.
+        ALSES_WAREHOUSE=str(root / "alses.duckdb"),
         ALSES_PUBLISHED=str(root / "publie.duckdb"),
         ALSES_OUTPUT_DIR=str(root / "outputs"),
         ALSES_OPENDATA_DIR=str(root / "opendata"),
