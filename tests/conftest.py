@@ -30,14 +30,17 @@ import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import dagster as dg
 import duckdb
 import pytest
 
 from alses.extract import load_drop
 from alses.settings import ROOT, artefacts_dbt
 from tests.bdc_fixture import write_drop
+
+if TYPE_CHECKING:
+    import dagster as dg
 
 NOMENCLATURES = ROOT / "seeds" / "nomenclatures.csv"
 
@@ -253,6 +256,8 @@ def run_main(monkeypatch, capfd):
     The run history goes to an in-memory Dagster instance rather than the SQLite one of
     DAGSTER_HOME: creating a run writes one "planned" event per asset and per dbt test
     (about 350 SQLite commits, 20 to 40 s here) and says nothing about our messages."""
+    import dagster as dg  # not at import: pytest-xdist's controller runs no test
+
     monkeypatch.setattr(
         dg.DagsterInstance,
         "from_config",
@@ -303,6 +308,8 @@ def run_year(
 
 
 def _run_year(annee: str, asset_selection: list[dg.AssetKey] | None) -> dg.ExecuteInProcessResult:
+    import dagster as dg
+
     from orchestration.definitions import defs
     from orchestration.partitions import ajouter_annees
     from orchestration.resources import dbt, warehouse
