@@ -48,13 +48,17 @@ def dbt_env(parametres: dict[str, str] | None = None) -> None:
 def reprendre_analyse(target: Path) -> None:
     """Give a dbt target folder the partial parse `make` wrote in target/ when it is
     newer than the folder's own: dbt then reads only the files that changed instead of
-    the whole project. dbt checks that the profile and the files match, and parses
-    everything again when they do not, so an unsuitable copy costs nothing."""
+    the whole project. dbt checks that the target, vars, profile and files match, and
+    parses everything again when they do not: an unsuitable copy costs one full parse,
+    never a wrong one. Copied under another name, then renamed: a dbt reading the folder
+    never sees half a file."""
     source = TARGET / "partial_parse.msgpack"
     copie = target / "partial_parse.msgpack"
     if source.is_file() and (not copie.is_file() or copie.stat().st_mtime < source.stat().st_mtime):
         target.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, copie)
+        provisoire = copie.with_name(f".{copie.name}.{os.getpid()}")
+        shutil.copy2(source, provisoire)
+        os.replace(provisoire, copie)
 
 
 def parse(target: Path = TARGET) -> int:

@@ -11,6 +11,11 @@ comparison. The database name dbt derives from the file name (the catalog every
 compiled relation names) stays in it: a warehouse file named otherwise is still parsed
 again, as it must be.
 
+dbt builds Jinja's `target` from the same connection details: under `alses-dbt`,
+`target.path` and `target.config_options` are empty, so nothing parsed can depend on
+them (tests/test_dbt.py checks that no model, macro, test or analysis reads them). A
+plain `dbt` on the same target folder computes another state and parses whole.
+
 Every dbt the project runs goes through this command (orchestration/analyse_dbt.py,
 DBT_EXECUTABLE); `install()` applies the same change to dbt run in process (tests).
 """

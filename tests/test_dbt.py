@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -105,6 +106,15 @@ def test_only_the_warehouse_name_decides_a_full_parse():
 
     assert etat("/a/alses.duckdb", "4GiB") == etat("/b/l'entrepôt/alses.duckdb", "1GiB")
     assert etat("/a/alses.duckdb", "4GiB") != etat("/a/autre.duckdb", "4GiB")
+    # Left out of Jinja's `target` too: no source of the project may read them.
+    sources = [ROOT / "dbt_project.yml"] + [
+        p
+        for dossier in ("models", "dbt_project", "tests/dbt", "analyses", "seeds")
+        for p in (ROOT / dossier).rglob("*")
+        if p.suffix in (".sql", ".yml", ".py")
+    ]
+    lecture = re.compile(r"target\s*(\.|\[['\"])\s*(path|config_options)\b")
+    assert not [str(p) for p in sources if lecture.search(p.read_text(encoding="utf-8"))]
 
 
 def test_unit_tests_pass_in_the_demo_build(demo_warehouse):
