@@ -214,6 +214,12 @@ class Sampler(threading.Thread):
         return round(max(inside, default=0) / 2**20, 0)
 
 
+#: The size of a memory page (the unit of /proc's resident set size), and of a clock tick
+#: (the unit of its CPU times).
+PAGE = os.sysconf("SC_PAGE_SIZE")
+HORLOGE = os.sysconf("SC_CLK_TCK")
+
+
 def descendants(root: int) -> list[int]:
     """`root` and the processes below it, living, following each thread's children list
     (/proc/<pid>/task/<tid>/children) rather than reading every process of the machine:
@@ -246,12 +252,7 @@ def _tree_rss(root: int) -> int:
 
 def cpu_descendants(root: int) -> float:
     """CPU time (user + system) of the living processes below `root`, itself excepted."""
-    horloge = os.sysconf("SC_CLK_TCK")
-    return sum((int(f[11]) + int(f[12])) / horloge for f in map(_stat, descendants(root)[1:]) if f)
-
-
-#: The size of a memory page (the unit of /proc's resident set size).
-PAGE = os.sysconf("SC_PAGE_SIZE")
+    return sum((int(f[11]) + int(f[12])) / HORLOGE for f in map(_stat, descendants(root)[1:]) if f)
 
 
 def run_job(

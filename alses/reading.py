@@ -551,10 +551,11 @@ def _transcode(fh: BinaryIO, out: Path) -> None:
 _DUCKDB: tuple[int, object] | None = None
 
 
-def _duckdb():
-    """The in-memory DuckDB that counts the files' lines: one per process (creating a
-    database costs ≈ 35 ms, a cursor on it nothing; a load reads a dozen files), made
-    again in a forked child, which must not use its parent's."""
+def duckdb_memoire():
+    """The process's in-memory DuckDB, for reading a file without a warehouse (the fast
+    path counts each file's lines on it): one per process, as creating a database costs
+    ≈ 30 ms and a cursor on it nothing; made again in a forked child, which must not use
+    its parent's. Take a cursor (`.cursor()`) for each use."""
     global _DUCKDB
     if _DUCKDB is None or _DUCKDB[0] != os.getpid():
         import duckdb
@@ -625,7 +626,7 @@ def _read_fast(
     else:
         fields, blank, malformed = "coalesce(l, '')", "'[; \t\xa0]*'", "false"
     try:
-        with _duckdb().cursor() as con:
+        with duckdb_memoire().cursor() as con:
             rows, ragged, blanks, bad = con.execute(
                 f"select count(*), count(*) filter (where length({fields}) - "
                 f"length(replace({fields}, ';', '')) <> {layout.header_width - 1}), "

@@ -68,8 +68,7 @@ def parse(target: Path = TARGET) -> int:
     folder (Settings.dbt_target) instead, for an installation whose settings differ
     from make's (the bench's: alses/bench.py)."""
     dbt_env()
-    if target != TARGET:
-        reprendre_analyse(target)  # an installation's parse starts from make's
+    reprendre_analyse(target)  # an installation's parse starts from make's (no-op for it)
     commande = [DBT_EXECUTABLE, "parse", "--quiet", "--target", settings().target]
     commande += ["--profiles-dir", str(ROOT / "dbt_project"), "--project-dir", str(ROOT)]
     commande += ["--target-path", str(target)]

@@ -98,7 +98,7 @@ def test_controles_name_every_broken_check(demo_warehouse, compiled, tmp_path):
 
 
 def test_intermediate_and_source_controles_name_every_broken_check(
-    demo_warehouse, compiled, demo_compile, tmp_path
+    demo_warehouse, compiled, tmp_path
 ):
     ressources, situations = compiled["int_situations__ressources"], compiled["bdc.situations"]
     cles = compiled["bdc.cles_jeunes"]

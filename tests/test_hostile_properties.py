@@ -18,7 +18,6 @@ The reader is fed a few hundred mutated files (fast); the whole extraction
 
 from __future__ import annotations
 
-import functools
 import re
 import tempfile
 from pathlib import Path
@@ -29,7 +28,7 @@ from hypothesis import strategies as st
 
 from alses.contract import TABLES_BY_NAME
 from alses.extract import _src_select, load_drop
-from alses.reading import BdcFileError, read_csv_file
+from alses.reading import BdcFileError, duckdb_memoire, read_csv_file
 from tests.bdc_fixture import tables
 from tests.conftest import NOMENCLATURES
 from tests.test_hostile import deadline  # one bounded-time helper
@@ -97,16 +96,10 @@ def blank(line: bytes) -> bool:
     return not re.sub(rb'[;" \t]|\xc2\xa0|\xa0', b"", line)
 
 
-@functools.cache
-def _memoire() -> duckdb.DuckDBPyConnection:
-    """One in-memory DuckDB for every example (creating one costs ≈ 25 ms, a cursor on
-    it nothing; the examples number in hundreds)."""
-    return duckdb.connect(config={"threads": 1})
-
-
 def read_rows(table, reading) -> list[tuple]:
-    """The rows the extraction reads from a reading (fast path's SQL or careful file)."""
-    with _memoire().cursor() as con:
+    """The rows the extraction reads from a reading (fast path's SQL or careful file),
+    through the process's in-memory DuckDB (hundreds of examples: no database each)."""
+    with duckdb_memoire().cursor() as con:
         return con.execute(f"select * from ({_src_select(table, reading)}) order by 1").fetchall()
 
 
