@@ -108,6 +108,7 @@ def pytest_collection_modifyitems(config, items):
         tmp.replace(chemin)  # every worker collects the same tests: the same content
 
 
+@pytest.hookimpl(optionalhook=True)  # -p no:xdist leaves the hook unknown
 def pytest_xdist_make_scheduler(config, log):
     """`--dist loadgroup` groups by the xdist_group mark, which pytest-xdist 3.8 can no
     longer read under pytest 9 (it renames node ids through an attribute pytest 9 no
