@@ -446,22 +446,27 @@ def dessiner() -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
 
     with RESULTATS.open(encoding="utf-8", newline="") as fh:
         rows = [r for r in csv.DictReader(fh) if r["scenario"] == "premiere construction"]
-    # The latest measurement of each engine, size and step (older ones stay in the CSV).
-    derniers = {(r.get("moteur") or "duckdb", r["mo_csv"], r["etape"]): r for r in rows}
+    for r in rows:
+        r["moteur"] = r.get("moteur") or "duckdb"
+    # The latest measurement of each engine, scale, number of years and step (older ones
+    # stay in the CSV). Lines: one school year, every scale; a first build of several
+    # years is one point (its whole run), labelled. Each point says its date: they are
+    # not all of the same code.
+    derniers = {(r["moteur"], r["echelle"], r["annees"], r["etape"]): r for r in rows}
     rows = list(derniers.values())
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    moteurs = sorted({r.get("moteur") or "duckdb" for r in rows})
+    fig, ax = plt.subplots(figsize=(9, 5))
+    moteurs = sorted({r["moteur"] for r in rows})
+    une_annee = [r for r in rows if r["annees"] == "1"]
     for moteur in moteurs:
         for etape in ("extraction", "dbt", "rapport", "publication", "tout"):
             points = sorted(
-                {
-                    (float(r["mo_csv"]), float(r["secondes"]))
-                    for r in rows
-                    if r["etape"] == etape and (r.get("moteur") or "duckdb") == moteur
-                }
+                (float(r["mo_csv"]), float(r["secondes"]))
+                for r in une_annee
+                if r["etape"] == etape and r["moteur"] == moteur
             )
             if points:
                 ax.plot(
@@ -470,15 +475,42 @@ def dessiner() -> None:
                     linestyle="-" if moteur == "duckdb" else ":",
                     label=etape if len(moteurs) == 1 else f"{etape} ({moteur})",
                 )
-    floor = sorted({(float(r["mo_csv"]), float(r["plancher_duckdb_s"])) for r in rows})
+    tout = [r for r in une_annee if r["etape"] == "tout" and r["moteur"] == "duckdb"]
+    floor = sorted((float(r["mo_csv"]), float(r["plancher_duckdb_s"])) for r in tout)
     if floor:
         ax.plot(*zip(*floor, strict=True), linestyle="--", color="grey", label="lecture DuckDB")
+    plusieurs = [
+        r for r in rows if r["annees"] != "1" and r["etape"] == "tout" and r["moteur"] == "duckdb"
+    ]
+    if plusieurs:
+        ax.plot(
+            [float(r["mo_csv"]) for r in plusieurs],
+            [float(r["secondes"]) for r in plusieurs],
+            "D",
+            color="black",
+            label="tout, plusieurs années",
+        )
+    pg = [r for r in une_annee if r["etape"] == "tout" and r["moteur"] != "duckdb"]
+    for r in tout + plusieurs + pg:
+        moteur = "" if r["moteur"] == "duckdb" else f" ({r['moteur']})"
+        ax.annotate(
+            f"×{r['echelle']}, {r['annees']} an(s){moteur}\n{r['date'][8:10]}/{r['date'][5:7]}",
+            (float(r["mo_csv"]), float(r["secondes"])),
+            textcoords="offset points",
+            xytext=(0, 8),
+            ha="center",
+            fontsize=7,
+        )
     ax.set_xscale("log")
     ax.set_yscale("log")
+    ax.set_ylim(top=ax.get_ylim()[1] * 2)  # room for the labels of the highest points
+    for axe in (ax.xaxis, ax.yaxis):
+        axe.set_major_formatter(ScalarFormatter())
+        axe.set_minor_formatter(NullFormatter())
     ax.set_xlabel("Taille du dépôt (Mo de CSV)")
     ax.set_ylabel("Durée (s)")
-    ax.set_title("make run : durée de chaque étape selon la taille du dépôt")
-    ax.legend()
+    ax.set_title("make run, première construction : durée de chaque étape")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     fig.tight_layout()
     fig.savefig(GRAPHIQUE, dpi=110)
 
