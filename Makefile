@@ -45,8 +45,16 @@ roles: .venv/.installed
 # pytest on two workers (pytest-xdist, --dist loadgroup: each session build on one
 # worker, tests/conftest.py). The lint is not part of it: `make check` runs both, as
 # .ci/run does (README, « Durée de make test »).
-test: .venv/.installed target/manifest.json | $(DAGSTER_HOME)
-	$(PY) -m pytest -q -n 2 --dist loadgroup
+# The demo drops the tests read (tests/conftest.py, demo_drops) are written here, beside
+# make's dbt parse: each takes one core for several seconds, the other would sit idle.
+test: .venv/.installed | $(DAGSTER_HOME)
+	@$(MAKE) --no-print-directory -j2 target/manifest.json $(DEPOTS_DEMO_TESTS)
+	ALSES_TESTS_DEPOTS_DEMO=$(CURDIR)/$(DEPOTS_DEMO_TESTS) $(PY) -m pytest -q -n 2 --dist loadgroup
+
+DEPOTS_DEMO_TESTS := target/tests/depots_demo
+$(DEPOTS_DEMO_TESTS): .venv/.installed $(shell find alses -name '*.py') $(wildcard seeds/*.csv)
+	rm -rf $@ $@.tmp
+	$(PY) -m alses.demo.generator $@.tmp >/dev/null && mv $@.tmp $@
 
 check: lint test
 

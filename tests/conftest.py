@@ -1,6 +1,6 @@
 """Shared fixtures. The expensive things are built once per session and shared:
 
-- `demo_drops`: the two demo drops, written once;
+- `demo_drops`: the two demo drops, written once (by `make test`, beside its dbt parse);
 - `demo_warehouse`: those drops loaded and the dbt project built on them (demo=oui);
 - `fixture_job`: the tiny fixture drop (tests/bdc_fixture.py) run through the whole
   school-year job (extraction, dbt build with its tests, report, publication) in a
@@ -177,9 +177,13 @@ def load(con):
 
 @pytest.fixture(scope="session")
 def demo_drops(tmp_path_factory) -> Path:
-    """The folder holding the demo drops (one sub-folder per school year), written once."""
+    """The folder holding the demo drops (one sub-folder per school year), written once:
+    by `make test` beside its dbt parse (ALSES_TESTS_DEPOTS_DEMO, the Makefile rewrites
+    them whenever the code or the seeds change), else here. Read only."""
     from alses.demo.generator import write_demo
 
+    if ecrits := os.environ.get("ALSES_TESTS_DEPOTS_DEMO"):
+        return Path(ecrits)
     root = tmp_path_factory.mktemp("demo_drops")
     write_demo(root)
     return root

@@ -43,6 +43,8 @@ def drop(root):
 
 
 def test_demo_is_deterministic(root, tmp_path):
+    # Under `make test`, `root` was written by another process (the Makefile's, another
+    # hash seed): the same bytes, whatever the process.
     a, b = root, tmp_path / "b"
     write_demo(b)
     for f in sorted((a / "2021-2022").iterdir()):
