@@ -61,6 +61,22 @@ def reprendre_analyse(target: Path) -> None:
         os.replace(provisoire, copie)
 
 
+def options_dbt(target: Path, cible: str | None = None) -> list[str]:
+    """The options of every dbt the project runs itself (make's parse, the tests): the
+    profile's output (`cible`, default settings' ALSES_TARGET), the profiles and project
+    folders, and the target folder `target`."""
+    return [
+        "--target",
+        cible or settings().target,
+        "--profiles-dir",
+        str(ROOT / "dbt_project"),
+        "--project-dir",
+        str(ROOT),
+        "--target-path",
+        str(target),
+    ]
+
+
 def parse(target: Path = TARGET) -> int:
     """`make`'s dbt parse: target/manifest.json and target/partial_parse.msgpack, in the
     environment the job gives dbt and with its target (the profile's output of
@@ -69,9 +85,7 @@ def parse(target: Path = TARGET) -> int:
     from make's (the bench's: alses/bench.py)."""
     dbt_env()
     reprendre_analyse(target)  # an installation's parse starts from make's (no-op for it)
-    commande = [DBT_EXECUTABLE, "parse", "--quiet", "--target", settings().target]
-    commande += ["--profiles-dir", str(ROOT / "dbt_project"), "--project-dir", str(ROOT)]
-    commande += ["--target-path", str(target)]
+    commande = [DBT_EXECUTABLE, "parse", "--quiet", *options_dbt(target)]
     return subprocess.run(commande, cwd=ROOT, check=False).returncode
 
 

@@ -80,6 +80,15 @@ def manifest_lock(exclusive: bool = False):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def depuis_l_analyse_de_make(target: Path) -> None:
+    """A test's dbt target folder starts from make's parse (reprendre_analyse), copied
+    under the manifest's lock: the `dagster dev` test may be rewriting it."""
+    from orchestration.analyse_dbt import reprendre_analyse
+
+    with manifest_lock():
+        reprendre_analyse(target)
+
+
 def _groupe(item) -> str | None:
     """The xdist group of a test: that of the session builds it needs (one at most)."""
     groups = {g for f, g in SESSION_GROUPS.items() if f in item.fixturenames}
@@ -180,10 +189,10 @@ def demo_drops(tmp_path_factory) -> Path:
     """The folder holding the demo drops (one sub-folder per school year), written once:
     by `make test` beside its dbt parse (ALSES_TESTS_DEPOTS_DEMO, the Makefile rewrites
     them whenever the code or the seeds change), else here. Read only."""
-    from alses.demo.generator import write_demo
-
     if ecrits := os.environ.get("ALSES_TESTS_DEPOTS_DEMO"):
         return Path(ecrits)
+    from alses.demo.generator import write_demo
+
     root = tmp_path_factory.mktemp("demo_drops")
     write_demo(root)
     return root

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from alses.settings import ROOT
-from orchestration.analyse_dbt import DBT_EXECUTABLE, PARAMETRES_DBT, reprendre_analyse
+from orchestration.analyse_dbt import DBT_EXECUTABLE, PARAMETRES_DBT, options_dbt
 
 SHARED = ROOT.parent / "shared"
 DBT = DBT_EXECUTABLE
@@ -37,17 +37,15 @@ def dbt(
     asset's parameters given (ALSES_DBT_*, orchestration/analyse_dbt.py), the others
     removed. As the job's: from make's parse, or the folder's own if newer (a warehouse
     named alses.duckdb, as make's, is not parsed whole again)."""
-    from tests.conftest import manifest_lock
+    from tests.conftest import depuis_l_analyse_de_make
 
     env = {k: v for k, v in os.environ.items() if k not in PARAMETRES_DBT}
     env |= {"ALSES_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     env |= {"ALSES_DBT_DEMO": "oui" if demo else "non", **parametres}
     target = warehouse.parent / "target"
-    with manifest_lock():
-        reprendre_analyse(target)
+    depuis_l_analyse_de_make(target)
     return subprocess.run(
-        [DBT, commande, "--target", "duckdb", "--profiles-dir", "dbt_project"]
-        + ["--project-dir", ".", "--target-path", str(target), *args],
+        [DBT, commande, *options_dbt(target, "duckdb"), *args],
         cwd=ROOT,
         env=env,
         capture_output=True,

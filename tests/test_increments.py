@@ -23,10 +23,10 @@ import pytest
 from alses.extract import load_drop
 from alses.retention import purger
 from alses.settings import ROOT
-from orchestration.analyse_dbt import PARAMETRES_DBT, reprendre_analyse
+from orchestration.analyse_dbt import PARAMETRES_DBT, options_dbt
 from orchestration.assets.dbt import annees_a_calculer, empreinte_projet
 from tests.bdc_fixture import tables, write_drop
-from tests.conftest import WAREHOUSE_NAME, manifest_lock
+from tests.conftest import WAREHOUSE_NAME, depuis_l_analyse_de_make
 
 NOMENCLATURES = ROOT / "seeds" / "nomenclatures.csv"
 ANNEES = ["2020-2021", "2021-2022", "2022-2023"]
@@ -101,10 +101,8 @@ def dbt(trois_annees):
     mp = pytest.MonkeyPatch()
     mp.setenv("ALSES_WAREHOUSE", str(warehouse))
     mp.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    common = ["--target", "duckdb", "--profiles-dir", str(ROOT / "dbt_project")]
-    common += ["--project-dir", str(ROOT), "--target-path", str(tmp / "target"), "--quiet"]
-    with manifest_lock():
-        reprendre_analyse(tmp / "target")
+    common = [*options_dbt(tmp / "target", "duckdb"), "--quiet"]
+    depuis_l_analyse_de_make(tmp / "target")
     parsed = dbtRunner().invoke(["parse", *common])
     assert parsed.success, parsed.exception
     runner = dbtRunner(manifest=parsed.result)

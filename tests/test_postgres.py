@@ -30,7 +30,7 @@ import duckdb
 import pytest
 
 from alses.settings import ROOT, postgres_settings
-from orchestration.analyse_dbt import DBT_EXECUTABLE
+from orchestration.analyse_dbt import DBT_EXECUTABLE, options_dbt
 
 PG = postgres_settings()
 pytestmark = pytest.mark.skipif(
@@ -124,8 +124,7 @@ def demarrer(tmp: Path) -> Construction:
                     load_drop_postgres(conn, drop, cfg.nomenclatures)
         with journal.open("w", encoding="utf-8") as out:
             build = subprocess.Popen(
-                [DBT_EXECUTABLE, "build", "--profiles-dir", "dbt_project"]
-                + ["--project-dir", ".", "--target-path", str(tmp / "target")]
+                [DBT_EXECUTABLE, "build", *options_dbt(tmp / "target", "postgres")]
                 + ["--exclude", "comparaisons_territoriales"],
                 cwd=ROOT,
                 env=env,
