@@ -18,9 +18,13 @@ plain `dbt` on the same target folder computes another state and parses whole.
 
 Every dbt the project runs goes through this command (orchestration/analyse_dbt.py,
 DBT_EXECUTABLE); `install()` applies the same change to dbt run in process (tests).
+Under `make run`, the command is run by the run's dbt server, which has already
+imported dbt (orchestration/serveur_dbt.py); without one, here.
 """
 
 from __future__ import annotations
+
+import sys
 
 #: Connection details that change nothing in a parse (dbt-duckdb's field names).
 SANS_EFFET_SUR_L_ANALYSE = ("path", "config_options")
@@ -41,6 +45,11 @@ def install() -> None:
 
 
 def main() -> None:
+    from orchestration.serveur_dbt import executer
+
+    code = executer(sys.argv)  # by `make run`'s dbt server, already started
+    if code is not None:
+        sys.exit(code)
     install()
     from dbt.cli.main import cli
 

@@ -199,6 +199,16 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     return _POOL
 
 
+def prechauffer() -> None:
+    """Start the run's pool now, ahead of its first document: its server imports the
+    renderer (≈ 1.5 s on one core) while the run computes the secret statistique (one
+    core too), not once the documents are due. With one process (ALSES_RENDUS_PARALLELES
+    = 1), the documents are rendered in the caller: nothing to start."""
+    workers = settings().rendus_paralleles
+    if workers > 1:
+        _pool(workers).submit(os.getpid)
+
+
 def fermer() -> None:
     """Stop the pool's workers (end of a run; they hold no connection between tasks)."""
     global _POOL

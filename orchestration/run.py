@@ -44,7 +44,7 @@ from alses.pseudonym import SecretError
 from alses.publish import derniere_publication, resume_publications
 from alses.retention import annee_purgee, annees_purgees, message_purgee
 from alses.settings import ROOT, empreinte_sources, is_demo, settings
-from orchestration import rendus
+from orchestration import rendus, serveur_dbt
 from orchestration.historique import garder_les_connexions
 from orchestration.partitions import ANNEES, ajouter_annees
 
@@ -71,6 +71,8 @@ def main() -> int:
             traceback.print_exc(file=log)
             print(f"\nÉCHEC : {exc}\nJournal complet : {log_path}", file=errors, flush=True)
             return 1
+        finally:
+            serveur_dbt.arreter()
 
 
 def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO, forcer: bool = False) -> int:
@@ -101,6 +103,8 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO, forcer: bool = Fals
         say(summary(cfg.warehouse))
         say(f"Publié pour les analystes (lecture seule) : {cfg.published} — make sql")
         return 0
+    # dbt's start-up beside Dagster's and the extraction (orchestration/serveur_dbt.py).
+    serveur_dbt.demarrer(cfg.target)
     # The run history stays inside the repository: a run never depends on ~.
     home = Path(os.environ.get("DAGSTER_HOME") or ROOT / ".dagster")
     home.mkdir(parents=True, exist_ok=True)
@@ -141,6 +145,7 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO, forcer: bool = Fals
             )
         finally:
             rendus.fermer()  # the report assets' worker processes
+            serveur_dbt.arreter()
         if not result.success:
             for event in result.all_events:
                 if event.event_type == dg.DagsterEventType.STEP_FAILURE:

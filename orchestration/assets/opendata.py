@@ -9,6 +9,7 @@ from alses.opendata import ecrire_secret, exporter, lire_publiques
 from alses.settings import settings
 from orchestration.assets.dbt import dbt_models
 from orchestration.partitions import annee_scolaire
+from orchestration.rendus import prechauffer
 
 
 @dg.asset(
@@ -24,6 +25,8 @@ from orchestration.partitions import annee_scolaire
     ),
 )
 def secret_statistique(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    # The renderer's processes start now, beside this one-core step (orchestration/rendus.py).
+    prechauffer()
     publiques = ecrire_secret(settings().warehouse)
     comptes = publiques["secret_statistique"].value_counts()
     context.log.info(f"Secret statistique : {int(comptes.sum())} cellules masquées")
