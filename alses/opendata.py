@@ -66,11 +66,19 @@ LICENCE = {
 }
 
 
-def indicateurs_publics(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def indicateurs_publics(
+    con: duckdb.DuckDBPyConnection, annees: list[str] | None = None
+) -> pd.DataFrame:
     """Every row of marts.indicateurs under disclosure control (all years at once, so
-    that each year's `valeur_n_1` follows the previous year's suppressions)."""
+    that each year's `valeur_n_1` follows the previous year's suppressions), or the
+    rows of `annees` only: a year's suppression pattern depends on that year's cells
+    alone (every equation of alses/disclosure.py's Plan binds cells of one school year;
+    tests/test_disclosure.py checks it on the demo)."""
+    filtre = ""
+    if annees is not None:
+        filtre = f"where annee_scolaire in ({', '.join(literal(a) for a in annees) or 'null'}) "
     exactes = con.execute(
-        f"select {', '.join(COLONNES)} from marts.indicateurs order by {', '.join(CLES)}"
+        f"select {', '.join(COLONNES)} from marts.indicateurs {filtre}order by {', '.join(CLES)}"
     ).df()
     return appliquer_secret(exactes)
 
@@ -88,24 +96,42 @@ def lire_publiques(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return masquer(cellules, secret)
 
 
-def ecrire_secret(warehouse: Path) -> pd.DataFrame:
+def ecrire_secret(warehouse: Path, annees: list[str] | None = None) -> pd.DataFrame:
     """Write marts.secret_statistique (suppressed cells: keys and reason); return the
-    public cells."""
+    public cells. `annees` (DuckDB): recompute those school years only, the other years'
+    rows kept as recorded (see indicateurs_publics) — every year when the table does
+    not exist yet, and always on PostgreSQL (rewritten whole)."""
     with engine.connect(warehouse, read_only=False) as con:  # DuckDB or PostgreSQL
-        publiques = indicateurs_publics(con)
+        pg = isinstance(con, engine.PgConnection)
+        if pg or not engine.exists(con, "marts", "secret_statistique"):
+            annees = None
+        publiques = indicateurs_publics(con, annees)
         secret = publiques.loc[
             publiques["secret_statistique"].notna(), [*CLES, "secret_statistique"]
         ]
-        if isinstance(con, engine.PgConnection):
+        if pg:
             ordre = secret.sort_values([*CLES, "secret_statistique"]).reset_index(drop=True)
             engine.write_df(con, "marts", "secret_statistique", ordre)
         else:
+            colonnes = f"{', '.join(CLES)}, secret_statistique"
+            gardees = "select * from secret_df"
+            if annees is not None:  # the other years' rows, as recorded
+                con.execute(
+                    f"create or replace temp table secret_garde as select {colonnes} "
+                    "from marts.secret_statistique where annee_scolaire not in "
+                    f"({', '.join(literal(a) for a in annees) or 'null'})"
+                )
+                gardees += " union all select * from secret_garde"
             con.register("secret_df", secret)
+            # Typed: with no cell suppressed (large counts), pandas' empty columns
+            # would give DuckDB columns of type NULL.
+            typees = ", ".join(f"{c}::varchar as {c}" for c in [*CLES, "secret_statistique"])
             con.execute(
                 "create or replace table marts.secret_statistique as "
-                f"select {', '.join(CLES)}, secret_statistique from secret_df order by all"
+                f"select {typees} from ({gardees}) order by all"
             )
             con.unregister("secret_df")
+            con.execute("drop table if exists secret_garde")
         con.execute(
             "comment on table marts.secret_statistique is 'Cellules de marts.indicateurs que "
             "les sorties publiques masquent, avec la raison (alses/disclosure.py ; "

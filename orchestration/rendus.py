@@ -20,6 +20,7 @@ import atexit
 import hashlib
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -183,38 +184,44 @@ def rendre_document(
 
 
 _POOL: ProcessPoolExecutor | None = None
+_VERROU = threading.Lock()
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
     """The run's pool, started at its first use. Workers are forked from a server that
     imported the renderer once (not from the caller, which runs Dagster's threads)."""
     global _POOL
-    if _POOL is None:
-        contexte = multiprocessing.get_context("forkserver")
-        contexte.set_forkserver_preload(
-            ["orchestration.rendus", "alses.report.build", "alses.report.fiches", "weasyprint"]
-        )
-        _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=contexte)
-        atexit.register(fermer)
-    return _POOL
+    with _VERROU:  # prechauffer's thread or the report assets
+        if _POOL is None:
+            contexte = multiprocessing.get_context("forkserver")
+            contexte.set_forkserver_preload(
+                ["orchestration.rendus", "alses.report.build", "alses.report.fiches", "weasyprint"]
+            )
+            _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=contexte)
+            atexit.register(fermer)
+        return _POOL
 
 
-def prechauffer() -> None:
-    """Start the run's pool now, ahead of its first document: its server imports the
-    renderer (≈ 1.5 s on one core) while the run computes the secret statistique (one
-    core too), not once the documents are due. With one process (ALSES_RENDUS_PARALLELES
-    = 1), the documents are rendered in the caller: nothing to start."""
+def prechauffer(selection: set | None) -> None:
+    """Start the run's pool now (the dbt asset, when its build starts), ahead of its
+    first document: its server imports the renderer (≈ 1.5 s on one core) beside dbt's
+    own start-up (one core), not once the documents are due. In a thread: starting a
+    worker waits for the server's imports. Not when the run's `selection` (asset keys;
+    None or empty: the whole job) has no report asset, nor with one process
+    (ALSES_RENDUS_PARALLELES = 1: the documents are rendered in the caller)."""
+    rapports = {("outputs", "rapport_alses"), ("outputs", "fiches_territoire")}
     workers = settings().rendus_paralleles
-    if workers > 1:
-        _pool(workers).submit(os.getpid)
+    if workers > 1 and (not selection or any(tuple(k.path) in rapports for k in selection)):
+        threading.Thread(target=lambda: _pool(workers).submit(os.getpid), daemon=True).start()
 
 
 def fermer() -> None:
     """Stop the pool's workers (end of a run; they hold no connection between tasks)."""
     global _POOL
-    if _POOL is not None:
-        _POOL.shutdown()
-        _POOL = None
+    with _VERROU:
+        pool, _POOL = _POOL, None
+    if pool is not None:
+        pool.shutdown()
     _DONNEES.clear()
     _AVANCE.clear()
 

@@ -95,3 +95,32 @@ def test_analysts_file_keeps_exact_figures_with_the_reason(demo_secret, tmp_path
         check_dtype=False,
     )
     assert analystes["secret_statistique"].notna().sum() > 0
+
+
+def test_a_run_recomputes_its_years_and_keeps_the_others(demo_secret, tmp_path):
+    """ecrire_secret for one year (a run's): its rows are those computed from every
+    year — a year's pattern depends on its own cells only — and the other years' rows are
+    read, not recomputed (a marked row of another year stays as it is)."""
+    warehouse, exactes, _ = demo_secret
+    annees = sorted(exactes["annee_scolaire"].unique())
+    assert len(annees) > 1
+    lire = "select * from marts.secret_statistique"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tout = con.execute(lire).df()
+    for annee in annees:
+        copie = tmp_path / f"{annee}.duckdb"
+        shutil.copy(warehouse, copie)
+        with duckdb.connect(str(copie)) as con:
+            con.execute(
+                "update marts.secret_statistique set secret_statistique = 'repère' "
+                "where annee_scolaire <> ?",
+                [annee],
+            )
+        ecrire_secret(copie, [annee])
+        with duckdb.connect(str(copie), read_only=True) as con:
+            lignes = con.execute(lire).df()
+            types = {r[0]: r[1] for r in con.execute(f"describe ({lire})").fetchall()}
+        attendu = tout.copy()
+        attendu.loc[attendu["annee_scolaire"] != annee, "secret_statistique"] = "repère"
+        pd.testing.assert_frame_equal(lignes, attendu)
+        assert set(types.values()) == {"VARCHAR"}

@@ -26,6 +26,7 @@ from alses.settings import empreinte_sources, is_demo, settings
 from orchestration.analyse_dbt import dbt_env, reprendre_analyse
 from orchestration.partitions import annee_scolaire
 from orchestration.project import dbt_project
+from orchestration.rendus import prechauffer
 
 #: The marts that recompute the next loaded year too (they read the previous year).
 LISENT_ANNEE_PRECEDENTE = ("indicateurs",)
@@ -172,6 +173,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         args += ["--exclude", *exclude]
     dbt_env(env)
     reprendre_analyse(target)
+    prechauffer(context.run.asset_selection)  # the report's processes, beside dbt's start
     yield from dbt.cli(args, context=context, target_path=target).stream()
     if postgres:
         # Imported here: only PostgreSQL needs it in this process.

@@ -9,7 +9,6 @@ from alses.opendata import ecrire_secret, exporter, lire_publiques
 from alses.settings import settings
 from orchestration.assets.dbt import dbt_models
 from orchestration.partitions import annee_scolaire
-from orchestration.rendus import prechauffer
 
 
 @dg.asset(
@@ -21,13 +20,13 @@ from orchestration.rendus import prechauffer
     description=(
         "Cellules de marts.indicateurs que les sorties publiques masquent, avec la raison "
         "(secret statistique : seuil de 10, parts sensibles, secret secondaire audité par "
-        "programmation linéaire). Toutes les années à la fois, une fois par exécution."
+        "programmation linéaire). Les années de l'exécution, une fois par exécution ; les "
+        "autres gardent leurs lignes."
     ),
 )
 def secret_statistique(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    # The renderer's processes start now, beside this one-core step (orchestration/rendus.py).
-    prechauffer()
-    publiques = ecrire_secret(settings().warehouse)
+    # The run's years only: a year's pattern depends on its own cells (alses/opendata.py).
+    publiques = ecrire_secret(settings().warehouse, list(context.partition_keys))
     comptes = publiques["secret_statistique"].value_counts()
     context.log.info(f"Secret statistique : {int(comptes.sum())} cellules masquées")
     return dg.MaterializeResult(
