@@ -69,3 +69,50 @@ def test_the_run_history_keeps_one_engine_per_file(tmp_path):
     avant = type(ephemere.event_log_storage), type(ephemere.run_storage)
     garder_les_connexions(ephemere)
     assert (type(ephemere.event_log_storage), type(ephemere.run_storage)) == avant
+
+
+def test_a_drop_is_read_again_only_when_a_file_changed(tmp_path, monkeypatch):
+    """make run's state (orchestration/run.py): a drop whose files keep the signatures
+    recorded keeps its hash unread; a touched file is read again (same hash, nothing to
+    recompute); a file rewritten with the same size and modification time is caught by
+    its change time."""
+    from types import SimpleNamespace
+
+    from orchestration import run
+
+    drop = tmp_path / "bdc" / "2021-2022"
+    drop.mkdir(parents=True)
+    (drop / "usagers.csv").write_text("usager_id\nU1\n", encoding="utf-8")
+    (drop / "situations.csv").write_text("situation_id\nS1\n", encoding="utf-8")
+    cfg = SimpleNamespace(
+        target="duckdb",
+        warehouse=tmp_path / "absent.duckdb",
+        bdc_dir=tmp_path / "bdc",
+        published=tmp_path / "alses_marts.duckdb",
+        output_dir=tmp_path / "outputs",
+    )
+    annees = ["2021-2022"]
+    premier = run.etat_des_entrees(cfg, annees)
+
+    def interdit(_drop):
+        raise AssertionError("dépôt relu alors qu'aucun fichier n'a changé")
+
+    with monkeypatch.context() as m:
+        m.setattr(run, "drop_load_id", interdit)
+        assert run.etat_des_entrees(cfg, annees, premier) == premier
+
+    fichier = drop / "usagers.csv"
+    avant = fichier.stat()
+    os.utime(fichier, ns=(avant.st_atime_ns, avant.st_mtime_ns + 10**9))  # touched
+    touche = run.etat_des_entrees(cfg, annees, premier)
+    assert touche["signatures"] != premier["signatures"]
+    assert run._comparable(touche) == run._comparable(premier)
+    assert run.annees_du_run(touche, premier, annees) == []
+
+    avant = fichier.stat()
+    fichier.write_text("usager_id\nU2\n", encoding="utf-8")  # same size
+    os.utime(fichier, ns=(avant.st_atime_ns, avant.st_mtime_ns))  # same mtime
+    assert fichier.stat().st_size == avant.st_size
+    reecrit = run.etat_des_entrees(cfg, annees, touche)
+    assert reecrit["depots"] != touche["depots"]
+    assert run.annees_du_run(reecrit, touche, annees) == annees
