@@ -198,7 +198,7 @@ def plancher(files: list[Path]) -> float:
 
 
 class Sampler(threading.Thread):
-    """The resident memory of a process and its descendants, every 0.2 s."""
+    """The memory of a process and its descendants (sum of PSS), every 0.2 s."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
@@ -245,9 +245,26 @@ def _stat(pid: int) -> list[str]:
     return stat[stat.rindex(")") + 2 :].split()
 
 
+def _pss(pid: int) -> int:
+    """The proportional resident memory of a process (PSS: each shared page divided
+    among the processes that share it), in bytes; its resident set if the kernel has no
+    /proc/<pid>/smaps_rollup; 0 if it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    f = _stat(pid)
+    return int(f[21]) * PAGE if f else 0
+
+
 def _tree_rss(root: int) -> int:
-    """The resident memory of `root` and its descendants."""
-    return sum(int(f[21]) * PAGE for f in map(_stat, descendants(root)) if f)
+    """The memory of `root` and its descendants: the sum of their PSS. Not of their
+    resident sets: `make run`'s dbt server and the renderer's workers are forks, which
+    share pages with their parent, and a sum of resident sets counts those pages once
+    per process (docs/performance.md, « Session 9 »)."""
+    return sum(_pss(pid) for pid in descendants(root))
 
 
 def cpu_descendants(root: int) -> float:
