@@ -12,6 +12,7 @@ python -m alses.opendata  (make opendata): every school year of the warehouse.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -71,9 +72,10 @@ def indicateurs_publics(
 ) -> pd.DataFrame:
     """Every row of marts.indicateurs under disclosure control (all years at once, so
     that each year's `valeur_n_1` follows the previous year's suppressions), or the
-    rows of `annees` only: a year's suppression pattern depends on that year's cells
-    alone (every equation of alses/disclosure.py's Plan binds cells of one school year;
-    tests/test_disclosure.py checks it on the demo)."""
+    rows of `annees` only (their `valeur_n_1` blanked where the previous year is not
+    among them): a year's suppression pattern depends on that year's cells alone (every
+    equation of alses/disclosure.py's Plan binds cells of one school year; checked on
+    random tables by tests/test_disclosure.py, on the demo by tests/test_opendata.py)."""
     filtre = ""
     if annees is not None:
         filtre = f"where annee_scolaire in ({', '.join(literal(a) for a in annees) or 'null'}) "
@@ -81,6 +83,22 @@ def indicateurs_publics(
         f"select {', '.join(COLONNES)} from marts.indicateurs {filtre}order by {', '.join(CLES)}"
     ).df()
     return appliquer_secret(exactes)
+
+
+def empreintes_cellules(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """{school year: fingerprint of its rows of marts.indicateurs (every column the
+    disclosure control reads) and of the rules (alses/disclosure.py, this module)}."""
+    regles = hashlib.sha256()
+    for module in ("disclosure.py", "opendata.py", "territoires.py"):
+        regles.update((ROOT / "alses" / module).read_bytes())
+    lignes = ", ".join(COLONNES)
+    return {
+        annee: f"{empreinte}:{regles.hexdigest()[:16]}"
+        for annee, empreinte in con.execute(
+            f"select annee_scolaire, md5(string_agg(cast(({lignes}) as varchar), chr(10) "
+            f"order by {', '.join(CLES)})) from marts.indicateurs group by 1"
+        ).fetchall()
+    }
 
 
 def lire_publiques(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -96,15 +114,29 @@ def lire_publiques(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return masquer(cellules, secret)
 
 
-def ecrire_secret(warehouse: Path, annees: list[str] | None = None) -> pd.DataFrame:
+def ecrire_secret(warehouse: Path) -> pd.DataFrame:
     """Write marts.secret_statistique (suppressed cells: keys and reason); return the
-    public cells. `annees` (DuckDB): recompute those school years only, the other years'
-    rows kept as recorded (see indicateurs_publics) — every year when the table does
-    not exist yet, and always on PostgreSQL (rewritten whole)."""
+    public cells of the years computed.
+
+    DuckDB: only the school years whose cells or rules changed since they were last
+    computed (their fingerprints, `empreintes_cellules`, kept in
+    pilotage.secret_par_annee) are computed again; the other years' rows stay as
+    recorded, those of a year no longer in marts.indicateurs go. Every year when either
+    table is missing; on PostgreSQL, always (the table rewritten whole)."""
     with engine.connect(warehouse, read_only=False) as con:  # DuckDB or PostgreSQL
         pg = isinstance(con, engine.PgConnection)
-        if pg or not engine.exists(con, "marts", "secret_statistique"):
-            annees = None
+        annees = None
+        if not pg:
+            empreintes = empreintes_cellules(con)
+            if engine.exists(con, "marts", "secret_statistique") and engine.exists(
+                con, "pilotage", "secret_par_annee"
+            ):
+                connues = dict(
+                    con.execute(
+                        "select annee_scolaire, empreinte from pilotage.secret_par_annee"
+                    ).fetchall()
+                )
+                annees = sorted(a for a, e in empreintes.items() if connues.get(a) != e)
         publiques = indicateurs_publics(con, annees)
         secret = publiques.loc[
             publiques["secret_statistique"].notna(), [*CLES, "secret_statistique"]
@@ -116,10 +148,11 @@ def ecrire_secret(warehouse: Path, annees: list[str] | None = None) -> pd.DataFr
             colonnes = f"{', '.join(CLES)}, secret_statistique"
             gardees = "select * from secret_df"
             if annees is not None:  # the other years' rows, as recorded
+                autres = sorted(set(empreintes) - set(annees))
                 con.execute(
                     f"create or replace temp table secret_garde as select {colonnes} "
-                    "from marts.secret_statistique where annee_scolaire not in "
-                    f"({', '.join(literal(a) for a in annees) or 'null'})"
+                    "from marts.secret_statistique where annee_scolaire in "
+                    f"({', '.join(literal(a) for a in autres) or 'null'})"
                 )
                 gardees += " union all select * from secret_garde"
             con.register("secret_df", secret)
@@ -132,6 +165,14 @@ def ecrire_secret(warehouse: Path, annees: list[str] | None = None) -> pd.DataFr
             )
             con.unregister("secret_df")
             con.execute("drop table if exists secret_garde")
+            con.execute("create schema if not exists pilotage")
+            con.execute(
+                "create or replace table pilotage.secret_par_annee "
+                "(annee_scolaire varchar, empreinte varchar)"
+            )
+            con.executemany(
+                "insert into pilotage.secret_par_annee values (?, ?)", sorted(empreintes.items())
+            )
         con.execute(
             "comment on table marts.secret_statistique is 'Cellules de marts.indicateurs que "
             "les sorties publiques masquent, avec la raison (alses/disclosure.py ; "

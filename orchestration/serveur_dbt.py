@@ -1,26 +1,29 @@
 """A dbt that has already started: `make run`'s dbt build without dbt's start-up.
 
 Every dbt command the job runs is a new `alses-dbt` process (dagster-dbt reads its
-JSON log on stdout), and ≈ 3.5 s of it goes by before dbt does anything: importing
-dbt and its adapter on one core (docs/performance.md, « Session 9 »). `make run`
-starts a server (`demarrer`) as soon as it knows it has work to do: a process forked
-from it that imports dbt and the adapter while the run imports Dagster and loads the
-drops, then waits on a Unix socket in a private temporary folder. The socket's path is
-in `ALSES_DBT_SERVEUR`, which every dbt the run starts inherits.
+JSON log on stdout), and ≈ 3 s of it goes by before dbt does anything: importing dbt
+and its adapter on one core (docs/performance.md, « Session 9 »). `make run` starts a
+server (`demarrer`) as soon as it knows it has work to do: a new Python process
+(`python -m orchestration.serveur_dbt`, in a session of its own: a Ctrl-C reaches
+the run, which stops it) that imports dbt and the adapter while the run imports
+Dagster and loads the drops, then waits on a Unix socket that `make run` created in a
+private temporary folder (mode 0700). The socket's path is in `ALSES_DBT_SERVEUR`,
+which every dbt the run starts inherits.
 
 `alses-dbt` (orchestration/lanceur_dbt.py) first asks the server (`executer`): it
 sends its arguments, working directory, environment and its standard input, output
 and error (file descriptors over the socket); the server forks a child that takes
-them over and runs dbt's command line exactly as `alses-dbt` would, with dbt already
-imported; `alses-dbt` exits with the child's exit code and forwards SIGINT and SIGTERM
-to it. A client that goes away (killed) gets its dbt stopped (SIGTERM). Without a
-server (`dagster dev`, the tests that run the job in process, a server that has
-stopped), `alses-dbt` runs dbt itself, as before.
+them over, closes every other descriptor and runs dbt's command line with dbt already
+imported; `alses-dbt` exits with the child's exit code (or dies of its signal) and
+forwards SIGINT and SIGTERM to it. A client that goes away gets its dbt stopped; a
+server that is stopped stops its dbt first. Without a server (`dagster dev`, a job
+run by Dagster itself, a server that has stopped or does not answer within
+`ATTENTE_S`), `alses-dbt` runs dbt itself, as before; so does `make run` when the
+server cannot start.
 
-The server is forked from `make run` before Dagster starts any thread, serves one
-command at a time (dbt never runs twice at once on a warehouse), each in a child of
-its own (a fork of a process with one thread, that has never run dbt), and stops with
-the run (`arreter`), or by itself when `make run`'s process is gone.
+The server serves one command at a time (dbt never runs twice at once on a
+warehouse), each in a child of its own (a fork of a process that has never run dbt),
+and stops with the run (`arreter`), or by itself when the run's process is gone.
 """
 
 from __future__ import annotations
@@ -29,8 +32,10 @@ import atexit
 import json
 import os
 import select
+import shutil
 import signal
 import socket
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -39,68 +44,85 @@ from pathlib import Path
 VARIABLE = "ALSES_DBT_SERVEUR"
 #: How many file descriptors a request carries: stdin, stdout, stderr.
 FDS = 3
+#: Seconds a client waits for the server to start its command (its imports take ≈ 3 s)
+#: before running dbt itself.
+ATTENTE_S = 60
 _TAILLE_MAX = 1 << 20
 
-_serveur: tuple[int, Path] | None = None  # (pid, folder)
+#: (server process, its folder, the process that started it).
+_serveur: tuple[subprocess.Popen, Path, int] | None = None
 
 
 def demarrer(adaptateur: str) -> None:
-    """Fork the server, which imports dbt and `dbt.adapters.<adaptateur>`; its socket's
-    path goes into this process's environment (ALSES_DBT_SERVEUR). One per process."""
+    """Start the server, which imports dbt and `dbt.adapters.<adaptateur>`; its socket's
+    path goes into this process's environment (ALSES_DBT_SERVEUR). One per process. A
+    server that cannot start (socket path too long, no process left…) is no error: the
+    run's dbt then starts by itself."""
     global _serveur
     if _serveur is not None:
         return
-    dossier = Path(tempfile.mkdtemp(prefix="alses-dbt-"))  # mode 0700: this user only
-    chemin = dossier / "dbt.sock"
-    ecoute = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    ecoute.bind(str(chemin))
-    ecoute.listen(4)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # the server
-        code = 0
-        try:
-            _servir(ecoute, adaptateur, parent)
-        except BaseException:  # noqa: BLE001 — a server that fails leaves dbt to the clients
-            code = 1
-        finally:
-            os._exit(code)
-    ecoute.close()
-    _serveur = (pid, dossier)
+    dossier = None
+    try:
+        dossier = Path(tempfile.mkdtemp(prefix="alses-dbt-"))  # mode 0700: this user only
+        chemin = dossier / "dbt.sock"
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as ecoute:
+            ecoute.bind(str(chemin))
+            ecoute.listen(4)
+            processus = subprocess.Popen(
+                [sys.executable, "-m", "orchestration.serveur_dbt", str(ecoute.fileno())]
+                + [adaptateur, str(os.getpid())],
+                pass_fds=[ecoute.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                start_new_session=True,
+                cwd=Path(__file__).resolve().parent.parent,
+            )
+    except OSError:
+        if dossier is not None:
+            shutil.rmtree(dossier, ignore_errors=True)
+        return
+    _serveur = (processus, dossier, os.getpid())
     os.environ[VARIABLE] = str(chemin)
     atexit.register(arreter)
 
 
 def arreter() -> None:
-    """Stop the server (end of the run) and remove its folder."""
+    """Stop the server (end of the run; it stops its dbt first) and remove its folder."""
     global _serveur
-    if _serveur is None:
+    if _serveur is None or _serveur[2] != os.getpid():
         return
-    pid, dossier = _serveur
+    processus, dossier, _ = _serveur
     _serveur = None
     os.environ.pop(VARIABLE, None)
+    processus.terminate()
     try:
-        os.kill(pid, signal.SIGTERM)
-        os.waitpid(pid, 0)
-    except (ProcessLookupError, ChildProcessError):
-        pass
-    for f in dossier.iterdir():
-        f.unlink()
-    dossier.rmdir()
+        processus.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        processus.kill()
+        processus.wait()
+    shutil.rmtree(dossier, ignore_errors=True)
 
 
-def _servir(ecoute: socket.socket, adaptateur: str, parent: int) -> None:
-    # Nothing of the run's process stays attached: its log handlers and exit functions
-    # are not the server's.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the run, which stops us
-    atexit._clear()
+# The server's side (its own process) ------------------------------------------------
+
+_enfant: int | None = None  # the dbt command running
+
+
+def _arreter_serveur(_signum, _frame) -> None:
+    if _enfant is not None:
+        try:
+            os.kill(_enfant, signal.SIGTERM)
+            os.waitpid(_enfant, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+    os._exit(0)
+
+
+def _servir(fd: int, adaptateur: str, parent: int) -> None:
+    signal.signal(signal.SIGTERM, _arreter_serveur)
+    ecoute = socket.socket(fileno=fd)
     import importlib
-    import logging
 
-    logging.root.handlers.clear()
     from orchestration import lanceur_dbt
 
     lanceur_dbt.install()
@@ -111,7 +133,12 @@ def _servir(ecoute: socket.socket, adaptateur: str, parent: int) -> None:
             continue
         conn, _ = ecoute.accept()
         with conn:
-            _une_commande(conn, ecoute)
+            try:
+                _une_commande(conn, ecoute)
+            except Exception:  # noqa: BLE001 — one failed command, not the server
+                pass
+    # The run is gone without stopping us (killed): its folder goes with us.
+    shutil.rmtree(Path(ecoute.getsockname()).parent, ignore_errors=True)
 
 
 def _modules(adaptateur: str) -> list[str]:
@@ -136,6 +163,7 @@ def _recevoir(conn: socket.socket) -> tuple[dict, list[int]]:
 
 
 def _une_commande(conn: socket.socket, ecoute: socket.socket) -> None:
+    global _enfant
     try:
         demande, fds = _recevoir(conn)
     except (OSError, ValueError):
@@ -149,21 +177,26 @@ def _une_commande(conn: socket.socket, ecoute: socket.socket) -> None:
         ecoute.close()
         conn.close()
         _executer_dbt(demande, fds)  # never returns
+    _enfant = pid
     for fd in fds:
         os.close(fd)
-    conn.sendall(f"{pid}\n".encode())
-    while True:
-        fini, statut = os.waitpid(pid, os.WNOHANG)
-        if fini:
-            break
-        prets = select.select([conn], [], [], 0.1)[0]
-        if prets and not conn.recv(1):  # the client is gone: its dbt stops too
+    try:
+        try:
+            conn.sendall(f"{pid}\n".encode())
+            while True:
+                fini, statut = os.waitpid(pid, os.WNOHANG)
+                if fini:
+                    break
+                if select.select([conn], [], [], 0.1)[0] and not conn.recv(1):
+                    raise ConnectionError  # the client is gone: its dbt stops too
+        except OSError:
             os.kill(pid, signal.SIGTERM)
             os.waitpid(pid, 0)
             return
-    code = os.waitstatus_to_exitcode(statut)
+    finally:
+        _enfant = None
     try:
-        conn.sendall(f"{code}\n".encode())
+        conn.sendall(f"{os.waitstatus_to_exitcode(statut)}\n".encode())
     except OSError:
         pass
 
@@ -173,10 +206,11 @@ def _executer_dbt(demande: dict, fds: list[int]) -> None:
     directory and environment, run dbt's command line, exit with its code."""
     code = 1
     try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         for cible, fd in enumerate(fds):
             os.dup2(fd, cible)
-            os.close(fd)
+        os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # the socket, the received copies
         sys.stdin = open(0, closefd=False)  # noqa: SIM115
         sys.stdout = open(1, "w", closefd=False, buffering=1)  # noqa: SIM115
         sys.stderr = open(2, "w", closefd=False, buffering=1)  # noqa: SIM115
@@ -190,7 +224,11 @@ def _executer_dbt(demande: dict, fds: list[int]) -> None:
             cli(args=demande["argv"][1:], prog_name="dbt")
             code = 0
         except SystemExit as fin:
-            code = fin.code if isinstance(fin.code, int) else (0 if fin.code is None else 1)
+            if fin.code is None or isinstance(fin.code, int):
+                code = fin.code or 0
+            else:  # sys.exit("message")
+                print(fin.code, file=sys.stderr)
+                code = 1
         atexit._run_exitfuncs()
     except BaseException:  # noqa: BLE001
         import traceback
@@ -204,34 +242,69 @@ def _executer_dbt(demande: dict, fds: list[int]) -> None:
             os._exit(code)
 
 
+# The client's side (alses-dbt) ------------------------------------------------------
+
+
 def executer(argv: list[str]) -> int | None:
     """Run this dbt command by the run's server; its exit code, or None without a
-    server (then the caller runs dbt itself)."""
+    server (then the caller runs dbt itself). SIGINT and SIGTERM go to the command;
+    one received before it started ends this process without running dbt."""
     chemin = os.environ.get(VARIABLE)
     if not chemin:
         return None
+    etat: dict = {"pid": None, "signal": None}
+
+    def transmettre(signum, _frame) -> None:
+        if etat["pid"] is None:
+            etat["signal"] = signum
+            raise InterruptedError
+        try:
+            os.kill(etat["pid"], signum)
+        except ProcessLookupError:
+            pass
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, transmettre)
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
+        conn.settimeout(ATTENTE_S)
         conn.connect(chemin)
         demande = {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ)}
         socket.send_fds(conn, [json.dumps(demande).encode() + b"\n"], [0, 1, 2])
         fichier = conn.makefile("rb")
-        ligne = fichier.readline()
-        if not ligne:
-            return None
-        pid = int(ligne)
+        etat["pid"] = int(fichier.readline())  # ValueError: the server went away
+        conn.settimeout(None)
     except (OSError, ValueError):
         conn.close()
+        if etat["signal"] is not None:
+            _mourir(etat["signal"])
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_DFL)
         return None
-
-    def transmettre(signum, _frame) -> None:
-        try:
-            os.kill(pid, signum)
-        except ProcessLookupError:
-            pass
-
-    signal.signal(signal.SIGINT, transmettre)
-    signal.signal(signal.SIGTERM, transmettre)
+    if etat["signal"] is not None:
+        transmettre(etat["signal"], None)
     ligne = fichier.readline()
     conn.close()
-    return int(ligne) if ligne.strip() else 1
+    if not ligne.strip():
+        print(
+            "alses-dbt : le serveur dbt de make run s'est arrêté pendant la commande.",
+            file=sys.stderr,
+        )
+        return 1
+    code = int(ligne)
+    if code < 0:  # the command died of a signal: so does this process
+        _mourir(-code)
+    return code
+
+
+def _mourir(signum: int) -> None:
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+    sys.exit(128 + signum)
+
+
+if __name__ == "__main__":
+    try:
+        _servir(int(sys.argv[1]), sys.argv[2], int(sys.argv[3]))
+    finally:
+        os._exit(0)

@@ -4,6 +4,7 @@ Frictionless, no small count is published, and the LP audit passes on the files.
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -97,30 +98,66 @@ def test_analysts_file_keeps_exact_figures_with_the_reason(demo_secret, tmp_path
     assert analystes["secret_statistique"].notna().sum() > 0
 
 
-def test_a_run_recomputes_its_years_and_keeps_the_others(demo_secret, tmp_path):
-    """ecrire_secret for one year (a run's): its rows are those computed from every
-    year — a year's pattern depends on its own cells only — and the other years' rows are
-    read, not recomputed (a marked row of another year stays as it is)."""
+def test_only_the_years_whose_cells_or_rules_changed_are_computed_again(
+    demo_secret, tmp_path, monkeypatch
+):
+    """ecrire_secret computes again the years whose cells (or the rules) changed since
+    they were computed, and those only: a recomputed year gets the rows computed from
+    every year at once — a year's pattern depends on its own cells only — and the other
+    years' rows are kept as recorded (a marked row stays)."""
+    from alses import opendata
+
     warehouse, exactes, _ = demo_secret
     annees = sorted(exactes["annee_scolaire"].unique())
     assert len(annees) > 1
     lire = "select * from marts.secret_statistique"
     with duckdb.connect(str(warehouse), read_only=True) as con:
         tout = con.execute(lire).df()
-    for annee in annees:
-        copie = tmp_path / f"{annee}.duckdb"
-        shutil.copy(warehouse, copie)
+
+    def marquer(copie: Path) -> None:
         with duckdb.connect(str(copie)) as con:
-            con.execute(
-                "update marts.secret_statistique set secret_statistique = 'repère' "
-                "where annee_scolaire <> ?",
-                [annee],
-            )
-        ecrire_secret(copie, [annee])
+            con.execute("update marts.secret_statistique set secret_statistique = 'repère'")
+
+    def lignes(copie: Path) -> pd.DataFrame:
         with duckdb.connect(str(copie), read_only=True) as con:
-            lignes = con.execute(lire).df()
             types = {r[0]: r[1] for r in con.execute(f"describe ({lire})").fetchall()}
-        attendu = tout.copy()
-        attendu.loc[attendu["annee_scolaire"] != annee, "secret_statistique"] = "repère"
-        pd.testing.assert_frame_equal(lignes, attendu)
-        assert set(types.values()) == {"VARCHAR"}
+            assert set(types.values()) == {"VARCHAR"}
+            return con.execute(lire).df()
+
+    def attendu(recalculees: list[str]) -> pd.DataFrame:
+        out = tout.copy()
+        out.loc[~out["annee_scolaire"].isin(recalculees), "secret_statistique"] = "repère"
+        return out
+
+    copie = tmp_path / "w.duckdb"
+    shutil.copy(warehouse, copie)
+    marquer(copie)
+    ecrire_secret(copie)  # nothing changed: nothing computed
+    pd.testing.assert_frame_equal(lignes(copie), attendu([]))
+    for annee in annees:  # a year's cells changed (here: its fingerprint forgotten)
+        shutil.copy(warehouse, copie)
+        marquer(copie)
+        with duckdb.connect(str(copie)) as con:
+            con.execute("delete from pilotage.secret_par_annee where annee_scolaire = ?", [annee])
+        ecrire_secret(copie)
+        pd.testing.assert_frame_equal(lignes(copie), attendu([annee]))
+    # A real change of a cell: that year again. New rules: every year.
+    shutil.copy(warehouse, copie)
+    marquer(copie)
+    with duckdb.connect(str(copie)) as con:
+        con.execute(
+            "update marts.indicateurs set territoire_libelle = territoire_libelle || ' ' "
+            "where annee_scolaire = ?",
+            [annees[-1]],
+        )
+    ecrire_secret(copie)
+    pd.testing.assert_frame_equal(lignes(copie), attendu([annees[-1]]))
+    marquer(copie)
+    empreintes = opendata.empreintes_cellules
+    monkeypatch.setattr(
+        opendata,
+        "empreintes_cellules",
+        lambda con: {a: e + "-nouvelles-regles" for a, e in empreintes(con).items()},
+    )
+    ecrire_secret(copie)
+    pd.testing.assert_frame_equal(lignes(copie), attendu(annees))

@@ -24,7 +24,8 @@ SCRIPT = textwrap.dedent(
 
     serveur_dbt.demarrer("duckdb")
     cas = json.loads(sys.argv[1])
-    sortie = {"serveur": serveur_dbt._serveur[0], "resultats": []}
+    processus, dossier, _ = serveur_dbt._serveur
+    sortie = {"serveur": processus.pid, "dossier": str(dossier), "resultats": []}
     for args, env in cas:
         p = subprocess.run(
             [sys.argv[2], *args], env=dict(os.environ, **env), capture_output=True, text=True
@@ -82,6 +83,7 @@ def test_the_server_runs_dbt_with_the_callers_arguments_environment_and_exit_cod
         time.sleep(0.1)
     else:
         raise AssertionError("le serveur dbt ne s'est pas arrêté après son processus parent")
+    assert not Path(sortie["dossier"]).exists()  # its socket's folder went with it
 
 
 def test_without_a_server_alses_dbt_runs_dbt_itself(tmp_path):

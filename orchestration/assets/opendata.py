@@ -20,15 +20,18 @@ from orchestration.partitions import annee_scolaire
     description=(
         "Cellules de marts.indicateurs que les sorties publiques masquent, avec la raison "
         "(secret statistique : seuil de 10, parts sensibles, secret secondaire audité par "
-        "programmation linéaire). Les années de l'exécution, une fois par exécution ; les "
-        "autres gardent leurs lignes."
+        "programmation linéaire). Une fois par exécution, pour les années dont les cellules "
+        "ou les règles ont changé ; les autres gardent leurs lignes."
     ),
 )
 def secret_statistique(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    # The run's years only: a year's pattern depends on its own cells (alses/opendata.py).
-    publiques = ecrire_secret(settings().warehouse, list(context.partition_keys))
+    # The years whose cells or rules changed only (alses/opendata.py, ecrire_secret).
+    publiques = ecrire_secret(settings().warehouse)
     comptes = publiques["secret_statistique"].value_counts()
-    context.log.info(f"Secret statistique : {int(comptes.sum())} cellules masquées")
+    annees = ", ".join(sorted(publiques["annee_scolaire"].astype(str).unique())) or "aucune"
+    context.log.info(
+        f"Secret statistique : {int(comptes.sum())} cellules masquées (années calculées : {annees})"
+    )
     return dg.MaterializeResult(
         metadata={"cellules": len(publiques)}
         | {f"masquees_{motif}": int(n) for motif, n in comptes.items()}
