@@ -23,6 +23,7 @@ import os
 import re
 import sqlite3
 import sys
+import time
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -95,6 +96,8 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO, forcer: bool = Fals
     precedent = None if forcer or not duck else dernier_etat(cfg.warehouse)
     etat = etat_des_entrees(cfg, years, precedent)
     if _comparable(etat) == _comparable(precedent) and _sorties_presentes(cfg, years):
+        if etat["signatures"] != precedent["signatures"]:  # touched: not read again next time
+            noter_etat(cfg.warehouse, etat)
         say(
             "Rien n'a changé depuis la dernière exécution réussie (dépôts, code, modèles) : "
             "rien à recalculer ni à republier (make run FORCE=1 pour tout refaire)."
@@ -245,15 +248,21 @@ def etat_des_entrees(cfg, years: list[str], precedent: dict | None = None) -> di
         with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
             purgees = sorted(annees_purgees(con))
     connues = (precedent or {}).get("signatures", {})
-    depots, signatures = {}, {}
+    lues_le = (precedent or {}).get("signatures_le", 0)
+    depots, signatures, maintenant = {}, {}, time.time_ns()
     for a in years:
         signatures[a] = _signature(cfg.bdc_dir / a)
         connu = (precedent or {}).get("depots", {}).get(a)
-        depots[a] = connu if connu and connues.get(a) == signatures[a] else None
-        depots[a] = depots[a] or drop_load_id(cfg.bdc_dir / a)
+        # A file changed less than MARGE_CTIME_NS before its signature was read may have
+        # been written again within the same tick of a coarse clock: never trusted.
+        sure = connues.get(a) == signatures[a] and all(
+            lues_le - f[3] >= MARGE_CTIME_NS for f in signatures[a]
+        )
+        depots[a] = connu if connu and sure else drop_load_id(cfg.bdc_dir / a)
     return {
         "depots": depots,
         "signatures": signatures,
+        "signatures_le": maintenant,
         "code": empreinte_sources(SOURCES),
         "demo": is_demo(cfg.bdc_dir),
         "purgees": purgees,
@@ -271,10 +280,17 @@ def _signature(drop: Path) -> list[list]:
     )
 
 
+#: How long before its signature was read a file must have last changed for the
+#: signature to be trusted (kernels and file systems with a coarse ctime clock).
+MARGE_CTIME_NS = 2 * 10**9
+
+
 def _comparable(etat: dict | None) -> dict | None:
     """A state without the files' signatures (a file touched, its content the same,
     changes nothing)."""
-    return None if etat is None else {k: v for k, v in etat.items() if k != "signatures"}
+    if etat is None:
+        return None
+    return {k: v for k, v in etat.items() if not k.startswith("signatures")}
 
 
 def annees_du_run(etat: dict, precedent: dict | None, years: list[str]) -> list[str]:
@@ -283,7 +299,7 @@ def annees_du_run(etat: dict, precedent: dict | None, years: list[str]) -> list[
     years whose drop is new or changed, and the next year of each when it is loaded
     (its valeur_n_1 changes, so does its report)."""
     meme_reste = precedent is not None and all(
-        etat[k] == precedent.get(k) for k in etat if k not in ("depots", "signatures")
+        etat[k] == precedent.get(k) for k in _comparable(etat) if k != "depots"
     )
     if not meme_reste:
         return list(years)

@@ -97,9 +97,18 @@ def test_a_drop_is_read_again_only_when_a_file_changed(tmp_path, monkeypatch):
     def interdit(_drop):
         raise AssertionError("dépôt relu alors qu'aucun fichier n'a changé")
 
+    # Files changed just before their signature was read: read again all the same.
+    relu = []
+    with monkeypatch.context() as m:
+        m.setattr(run, "drop_load_id", lambda d: relu.append(d) or premier["depots"][d.name])
+        run.etat_des_entrees(cfg, annees, premier)
+    assert relu == [drop]
+    monkeypatch.setattr(run, "MARGE_CTIME_NS", 0)  # the rest: files old enough
     with monkeypatch.context() as m:
         m.setattr(run, "drop_load_id", interdit)
-        assert run.etat_des_entrees(cfg, annees, premier) == premier
+        deuxieme = run.etat_des_entrees(cfg, annees, premier)
+    assert run._comparable(deuxieme) == run._comparable(premier)
+    assert deuxieme["signatures"] == premier["signatures"]
 
     fichier = drop / "usagers.csv"
     avant = fichier.stat()
