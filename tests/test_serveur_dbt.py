@@ -9,45 +9,69 @@ import os
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 from alses.settings import ROOT
 from orchestration.analyse_dbt import DBT_EXECUTABLE
 
-#: A process that starts the server, runs `alses-dbt` with each case's arguments and
-#: environment, prints what each returned, then exits without stopping the server.
+#: A process that starts the server and runs `alses-dbt` through it: each case's
+#: arguments and environment; then a command whose client is killed, then one whose
+#: server is stopped (`arreter`).
 SCRIPT = textwrap.dedent(
     """
-    import json, os, subprocess, sys
+    import json, os, subprocess, sys, time
+    from pathlib import Path
     from orchestration import serveur_dbt
 
+    def enfants(pid):
+        return [
+            int(c)
+            for t in Path(f"/proc/{pid}/task").iterdir()
+            for c in (t / "children").read_text().split()
+        ]
+
+    def vivant(pid):
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+        except OSError:
+            return False
+
+    def attendre(condition):
+        for _ in range(300):
+            if condition():
+                return True
+            time.sleep(0.05)
+        return False
+
     serveur_dbt.demarrer("duckdb")
-    cas = json.loads(sys.argv[1])
     processus, dossier, _ = serveur_dbt._serveur
-    sortie = {"serveur": processus.pid, "dossier": str(dossier), "resultats": []}
+    serveur = processus.pid
+    cas, dbt, cible = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
+    sortie = {"dossier": str(dossier), "resultats": []}
     for args, env in cas:
-        p = subprocess.run(
-            [sys.argv[2], *args], env=dict(os.environ, **env), capture_output=True, text=True
-        )
+        env = dict(os.environ, **env)
+        p = subprocess.run([dbt, *args], env=env, capture_output=True, text=True)
         sortie["resultats"].append([p.returncode, p.stdout, p.stderr])
+    commande = [dbt, "parse", "--project-dir", ".", "--profiles-dir", "dbt_project",
+                "--target-path", cible]
+    # A client killed: its dbt stops.
+    client = subprocess.Popen(commande, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    attendre(lambda: enfants(serveur))
+    (fils,) = enfants(serveur)
+    client.kill()
+    client.wait()
+    sortie["client_tue"] = attendre(lambda: not vivant(fils))
+    # The server stopped (end of the run): its dbt first; the client says so.
+    client = subprocess.Popen(commande, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    attendre(lambda: enfants(serveur))
+    (fils,) = enfants(serveur)
+    serveur_dbt.arreter()
+    sortie["serveur_arrete"] = not vivant(fils) and not vivant(serveur)
+    sortie["code"] = client.wait(timeout=60)
+    sortie["message"] = client.stderr.read().decode()
     print(json.dumps(sortie))
-    os._exit(0)  # no atexit: the server must stop by itself once this process is gone
     """
 )
-
-
-def _avec_serveur(cas: list[tuple[list[str], dict[str, str]]]) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "ALSES_DBT_SERVEUR"}
-    p = subprocess.run(
-        [sys.executable, "-c", SCRIPT, json.dumps(cas), DBT_EXECUTABLE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(p.stdout.splitlines()[-1])
 
 
 def _faux_dbt(tmp_path: Path) -> dict[str, str]:
@@ -58,17 +82,25 @@ def _faux_dbt(tmp_path: Path) -> dict[str, str]:
     return {"PYTHONPATH": str(paquet.parent)}
 
 
-def test_the_server_runs_dbt_with_the_callers_arguments_environment_and_exit_code(tmp_path):
+def test_the_server_runs_dbt_as_the_caller_would_and_stops_it_with_either(tmp_path):
     sans_dbt = _faux_dbt(tmp_path)
     profils = tmp_path / "profils"
     profils.mkdir()
-    sortie = _avec_serveur(
-        [
-            (["--version"], sans_dbt),
-            (["pas-une-commande"], sans_dbt),
-            (["debug", "--config-dir"], {**sans_dbt, "DBT_PROFILES_DIR": str(profils)}),
-        ]
+    cas = [
+        (["--version"], sans_dbt),
+        (["pas-une-commande"], sans_dbt),
+        (["debug", "--config-dir"], {**sans_dbt, "DBT_PROFILES_DIR": str(profils)}),
+    ]
+    env = {k: v for k, v in os.environ.items() if k != "ALSES_DBT_SERVEUR"}
+    p = subprocess.run(
+        [sys.executable, "-c", SCRIPT, json.dumps(cas), DBT_EXECUTABLE, str(tmp_path / "cible")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
+    sortie = json.loads(p.stdout.splitlines()[-1])
     version, inconnue, debug = sortie["resultats"]
     # The client could not have imported dbt: the server's process ran it.
     assert version[0] == 0, version
@@ -76,14 +108,11 @@ def test_the_server_runs_dbt_with_the_callers_arguments_environment_and_exit_cod
     assert inconnue[0] == 2, inconnue  # click's usage error, on the caller's stderr
     assert "pas-une-commande" in inconnue[2]
     assert str(profils) in debug[1] + debug[2]  # the caller's environment
-    # Its process gone, the server stops by itself.
-    for _ in range(100):
-        if not Path(f"/proc/{sortie['serveur']}").exists():
-            break
-        time.sleep(0.1)
-    else:
-        raise AssertionError("le serveur dbt ne s'est pas arrêté après son processus parent")
-    assert not Path(sortie["dossier"]).exists()  # its socket's folder went with it
+    assert sortie["client_tue"], "le dbt d'un client tué tourne encore"
+    assert sortie["serveur_arrete"], "le serveur arrêté a laissé son dbt"
+    assert sortie["code"] != 0
+    assert "s'est arrêté pendant la commande" in sortie["message"]
+    assert not Path(sortie["dossier"]).exists()
 
 
 def test_without_a_server_alses_dbt_runs_dbt_itself(tmp_path):
