@@ -206,7 +206,7 @@ class Sampler(threading.Thread):
 
     def run(self) -> None:
         while not self.stop.is_set():
-            self.samples.append((time.time(), _tree_rss(self.pid)))
+            self.samples.append((time.time(), _tree_memoire(self.pid)))
             time.sleep(0.2)
 
     def peak(self, start: float, end: float) -> float:
@@ -259,7 +259,7 @@ def _pss(pid: int) -> int:
     return int(f[21]) * PAGE if f else 0
 
 
-def _tree_rss(root: int) -> int:
+def _tree_memoire(root: int) -> int:
     """The memory of `root` and its descendants: the sum of their PSS. Not of their
     resident sets: `make run`'s dbt server and the renderer's workers are forks, which
     share pages with their parent, and a sum of resident sets counts those pages once

@@ -24,7 +24,7 @@ import yaml
 from alses import engine
 from alses.disclosure import CLES, MOTIFS, appliquer_secret, bilan, masquer
 from alses.settings import ROOT, settings
-from alses.sql import literal
+from alses.sql import literal, literals
 
 COLONNES = [
     "annee_scolaire",
@@ -78,7 +78,7 @@ def indicateurs_publics(
     random tables by tests/test_disclosure.py, on the demo by tests/test_opendata.py)."""
     filtre = ""
     if annees is not None:
-        filtre = f"where annee_scolaire in ({', '.join(literal(a) for a in annees) or 'null'}) "
+        filtre = f"where annee_scolaire in ({literals(annees)}) "
     exactes = con.execute(
         f"select {', '.join(COLONNES)} from marts.indicateurs {filtre}order by {', '.join(CLES)}"
     ).df()
@@ -87,7 +87,8 @@ def indicateurs_publics(
 
 def empreintes_cellules(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """{school year: fingerprint of its rows of marts.indicateurs (every column the
-    disclosure control reads) and of the rules (alses/disclosure.py, this module)}."""
+    disclosure control reads) and of the rules (alses/disclosure.py, this module and
+    alses/territoires.py)}."""
     regles = hashlib.sha256()
     for module in ("disclosure.py", "opendata.py", "territoires.py"):
         regles.update((ROOT / "alses" / module).read_bytes())
@@ -152,7 +153,7 @@ def ecrire_secret(warehouse: Path) -> pd.DataFrame:
                 con.execute(
                     f"create or replace temp table secret_garde as select {colonnes} "
                     "from marts.secret_statistique where annee_scolaire in "
-                    f"({', '.join(literal(a) for a in autres) or 'null'})"
+                    f"({literals(autres)})"
                 )
                 gardees += " union all select * from secret_garde"
             con.register("secret_df", secret)

@@ -15,6 +15,12 @@ def literal(text: str | PathLike[str]) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
+def literals(values) -> str:
+    """The inside of a SQL `in (…)` list of string literals; `null` when there is none
+    (`x in (null)` holds for no row)."""
+    return ", ".join(literal(v) for v in values) or "null"
+
+
 def identifier(name: str) -> str:
     """A SQL identifier (schema, table, column, database alias): always double-quoted."""
     return '"' + name.replace('"', '""') + '"'

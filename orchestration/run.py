@@ -148,7 +148,6 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO, forcer: bool = Fals
             )
         finally:
             rendus.fermer()  # the report assets' worker processes
-            serveur_dbt.arreter()
         if not result.success:
             for event in result.all_events:
                 if event.event_type == dg.DagsterEventType.STEP_FAILURE:
@@ -247,12 +246,12 @@ def etat_des_entrees(cfg, years: list[str], precedent: dict | None = None) -> di
     if cfg.target == "duckdb" and cfg.warehouse.is_file():
         with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
             purgees = sorted(annees_purgees(con))
-    connues = (precedent or {}).get("signatures", {})
-    lues_le = (precedent or {}).get("signatures_le", 0)
+    precedent = precedent or {}
+    connues, lues_le = precedent.get("signatures", {}), precedent.get("signatures_le", 0)
     depots, signatures, maintenant = {}, {}, time.time_ns()
     for a in years:
         signatures[a] = _signature(cfg.bdc_dir / a)
-        connu = (precedent or {}).get("depots", {}).get(a)
+        connu = precedent.get("depots", {}).get(a)
         # A file changed less than MARGE_CTIME_NS before its signature was read may have
         # been written again within the same tick of a coarse clock: never trusted.
         sure = connues.get(a) == signatures[a] and all(
