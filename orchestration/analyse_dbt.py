@@ -64,7 +64,9 @@ def reprendre_analyse(target: Path) -> None:
 def options_dbt(target: Path, cible: str | None = None) -> list[str]:
     """The options of every dbt the project runs itself (make's parse, the tests): the
     profile's output (`cible`, default settings' ALSES_TARGET), the profiles and project
-    folders, and the target folder `target`."""
+    folders, and the target folder `target`, which also holds dbt's log file, at info as
+    the job's (orchestration/assets/dbt.py): at debug, the default, every SQL statement
+    is written, ≈ 8 % of a build's CPU, into the project's logs/ shared by every call."""
     return [
         "--target",
         cible or settings().target,
@@ -74,6 +76,10 @@ def options_dbt(target: Path, cible: str | None = None) -> list[str]:
         str(ROOT),
         "--target-path",
         str(target),
+        "--log-path",
+        str(target),
+        "--log-level-file",
+        "info",
     ]
 
 

@@ -42,34 +42,29 @@ def test_schedule_and_sensor_are_defined():
     assert schedule.execution_timezone == "Europe/Paris"
 
 
-def test_definitions_load_under_dagster_dev_without_venv_on_path():
+def test_definitions_load_under_dagster_dev_without_venv_on_path(monkeypatch):
     """`dagster dev` parses the dbt project itself (prepare_if_dev) with the `dbt` on
     PATH: the definitions must find this environment's dbt even when .venv/bin is not
-    on PATH, as with `make dev`."""
+    on PATH, as with `make dev`. The module that does it (orchestration/project.py) is
+    run again in this process, Dagster already imported, under `dagster dev`'s
+    environment: its parse rewrites target/manifest.json."""
     import os
-    import subprocess
-    import sys
+    import runpy
 
-    from alses.settings import ROOT
+    from orchestration.analyse_dbt import TARGET
+    from tests.conftest import environ_restored, manifest_lock
 
     # As `make`'s parse of target/manifest.json: the settings' defaults, the same
     # profile, so dbt's partial parsing applies (another warehouse path would make dbt
     # parse everything again).
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("ALSES_WAREHOUSE", "ALSES_DUCKDB_"))
-    }
-    env |= {"PATH": "/usr/bin:/bin", "DAGSTER_IS_DEV_CLI": "1"}
-    from tests.conftest import manifest_lock
-
-    with manifest_lock(exclusive=True):  # the parse rewrites target/manifest.json
-        result = subprocess.run(
-            [sys.executable, "-c", "import orchestration.definitions"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    assert result.returncode == 0, result.stderr[-2000:]
+    for key in list(os.environ):
+        if key.startswith(("ALSES_WAREHOUSE", "ALSES_DUCKDB_")):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    monkeypatch.setenv("DAGSTER_IS_DEV_CLI", "1")
+    manifest = TARGET / "manifest.json"
+    # the parse rewrites target/manifest.json; it sets dbt's environment (dbt_env)
+    with manifest_lock(exclusive=True), environ_restored():
+        avant = manifest.stat().st_mtime_ns
+        runpy.run_module("orchestration.project")
+        assert manifest.stat().st_mtime_ns > avant, "dagster dev n'a pas analysé le projet"
