@@ -51,6 +51,7 @@ def test_definitions_load_under_dagster_dev_without_venv_on_path(monkeypatch):
     import os
     import runpy
 
+    import orchestration.project
     from orchestration.analyse_dbt import TARGET
     from tests.conftest import environ_restored, manifest_lock
 
@@ -66,5 +67,5 @@ def test_definitions_load_under_dagster_dev_without_venv_on_path(monkeypatch):
     # the parse rewrites target/manifest.json; it sets dbt's environment (dbt_env)
     with manifest_lock(exclusive=True), environ_restored():
         avant = manifest.stat().st_mtime_ns
-        runpy.run_module("orchestration.project")
+        runpy.run_path(orchestration.project.__file__, run_name="orchestration.project")
         assert manifest.stat().st_mtime_ns > avant, "dagster dev n'a pas analysé le projet"
