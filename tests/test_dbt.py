@@ -17,6 +17,11 @@ from orchestration.analyse_dbt import DBT_EXECUTABLE, PARAMETRES_DBT, options_db
 
 SHARED = ROOT.parent / "shared"
 DBT = DBT_EXECUTABLE
+#: The tests' own dbt calls run one dbt thread: `make test` already keeps both cores
+#: busy with two pytest workers, and on these small drops dbt's threads only add
+#: contention for Python's lock (≈ 10 % of a build's CPU). The job's builds (the
+#: Dagster asset, `fixture_job`) keep the profile's threads.
+UN_FIL = ("--threads", "1")
 
 
 @pytest.mark.parametrize(
@@ -45,7 +50,7 @@ def dbt(
     target = warehouse.parent / "target"
     depuis_l_analyse_de_make(target)
     return subprocess.run(
-        [DBT, commande, *options_dbt(target, "duckdb"), *args],
+        [DBT, commande, *options_dbt(target, "duckdb"), *UN_FIL, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -27,6 +27,7 @@ from orchestration.analyse_dbt import PARAMETRES_DBT, options_dbt
 from orchestration.assets.dbt import annees_a_calculer, empreinte_projet
 from tests.bdc_fixture import tables, write_drop
 from tests.conftest import WAREHOUSE_NAME, depuis_l_analyse_de_make
+from tests.test_dbt import UN_FIL
 
 NOMENCLATURES = ROOT / "seeds" / "nomenclatures.csv"
 ANNEES = ["2020-2021", "2021-2022", "2022-2023"]
@@ -101,7 +102,7 @@ def dbt(trois_annees):
     mp = pytest.MonkeyPatch()
     mp.setenv("ALSES_WAREHOUSE", str(warehouse))
     mp.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    common = [*options_dbt(tmp / "target", "duckdb"), "--quiet"]
+    common = [*options_dbt(tmp / "target", "duckdb"), *UN_FIL, "--quiet"]
     depuis_l_analyse_de_make(tmp / "target")
     parsed = dbtRunner().invoke(["parse", *common])
     assert parsed.success, parsed.exception
