@@ -66,7 +66,7 @@ def options_dbt(target: Path, cible: str | None = None) -> list[str]:
     profile's output (`cible`, default settings' ALSES_TARGET), the profiles and project
     folders, and the target folder `target`, which also holds dbt's log file, at info as
     the job's (orchestration/assets/dbt.py): at debug, the default, every SQL statement
-    is written, ≈ 8 % of a build's CPU, into the project's logs/ shared by every call."""
+    is written, 6 to 8 % of a build's CPU, into the project's logs/ shared by every call."""
     return [
         "--target",
         cible or settings().target,

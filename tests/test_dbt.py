@@ -20,7 +20,8 @@ DBT = DBT_EXECUTABLE
 #: The tests' own dbt calls run one dbt thread: `make test` already keeps both cores
 #: busy with two pytest workers, and on these small drops dbt's threads only add
 #: contention for Python's lock (≈ 10 % of a build's CPU). The job's builds (the
-#: Dagster asset, `fixture_job`) keep the profile's threads.
+#: Dagster asset, `fixture_job`) keep the profile's threads, and so does the PostgreSQL
+#: build (tests/test_postgres.py), whose queries run in the server's processes.
 UN_FIL = ("--threads", "1")
 
 

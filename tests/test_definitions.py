@@ -52,7 +52,7 @@ def test_definitions_load_under_dagster_dev_without_venv_on_path(monkeypatch):
     import runpy
 
     import orchestration.project
-    from orchestration.analyse_dbt import TARGET
+    from orchestration.analyse_dbt import DBT_EXECUTABLE, TARGET
     from tests.conftest import environ_restored, manifest_lock
 
     # As `make`'s parse of target/manifest.json: the settings' defaults, the same
@@ -67,5 +67,7 @@ def test_definitions_load_under_dagster_dev_without_venv_on_path(monkeypatch):
     # the parse rewrites target/manifest.json; it sets dbt's environment (dbt_env)
     with manifest_lock(exclusive=True), environ_restored():
         avant = manifest.stat().st_mtime_ns
-        runpy.run_path(orchestration.project.__file__, run_name="orchestration.project")
+        projet = runpy.run_path(orchestration.project.__file__, run_name="orchestration.project")
         assert manifest.stat().st_mtime_ns > avant, "dagster dev n'a pas analysé le projet"
+        # and the job's dbt resource names this environment's dbt, not the one on PATH
+        assert projet["dbt_cli"]().dbt_executable == DBT_EXECUTABLE
