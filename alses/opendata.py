@@ -12,7 +12,6 @@ python -m alses.opendata  (make opendata): every school year of the warehouse.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -23,7 +22,7 @@ import yaml
 
 from alses import engine
 from alses.disclosure import CLES, MOTIFS, appliquer_secret, bilan, masquer
-from alses.settings import ROOT, settings
+from alses.settings import ROOT, empreinte_sources, settings
 from alses.sql import literal, literals
 
 COLONNES = [
@@ -85,16 +84,18 @@ def indicateurs_publics(
     return appliquer_secret(exactes)
 
 
+#: The files whose rules decide the suppressions (a change computes every year again).
+REGLES_SECRET = ("alses/disclosure.py", "alses/opendata.py", "alses/territoires.py")
+
+
 def empreintes_cellules(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """{school year: fingerprint of its rows of marts.indicateurs (every column the
     disclosure control reads) and of the rules (alses/disclosure.py, this module and
     alses/territoires.py)}."""
-    regles = hashlib.sha256()
-    for module in ("disclosure.py", "opendata.py", "territoires.py"):
-        regles.update((ROOT / "alses" / module).read_bytes())
+    regles = empreinte_sources(REGLES_SECRET)[:16]
     lignes = ", ".join(COLONNES)
     return {
-        annee: f"{empreinte}:{regles.hexdigest()[:16]}"
+        annee: f"{empreinte}:{regles}"
         for annee, empreinte in con.execute(
             f"select annee_scolaire, md5(string_agg(cast(({lignes}) as varchar), chr(10) "
             f"order by {', '.join(CLES)})) from marts.indicateurs group by 1"

@@ -11,12 +11,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def empreinte_sources(dossiers: tuple[str, ...]) -> str:
     """A fingerprint of dbt_project.yml and every file under the project's `dossiers`
-    (names and contents; Python caches left out)."""
+    (or the file so named; names and contents; Python caches left out)."""
     import hashlib
 
     digest = hashlib.sha256((ROOT / "dbt_project.yml").read_bytes())
     for folder in dossiers:
-        for path in sorted((ROOT / folder).rglob("*")):
+        racine = ROOT / folder
+        for path in [racine] if racine.is_file() else sorted(racine.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(ROOT)).encode())
                 digest.update(path.read_bytes())

@@ -136,6 +136,10 @@ def oublier(out_dir: Path, sortie: str, annee: str) -> None:
     _marque(out_dir, sortie, annee).unlink(missing_ok=True)
 
 
+#: The report assets' outputs (asset keys ["outputs", <sortie>]), the report first.
+SORTIES = ("rapport_alses", "fiches_territoire")
+
+
 def documents(sortie: str) -> list[str]:
     """The documents of an output for one year: "rapport", "tableaux" or a territory."""
     if sortie == "rapport_alses":
@@ -209,7 +213,7 @@ def prechauffer(selection: set | None) -> None:
     worker waits for the server's imports. Not when the run's `selection` (asset keys;
     None or empty: the whole job) has no report asset, nor with one process
     (ALSES_RENDUS_PARALLELES = 1: the documents are rendered in the caller)."""
-    rapports = {("outputs", "rapport_alses"), ("outputs", "fiches_territoire")}
+    rapports = {("outputs", sortie) for sortie in SORTIES}
     workers = settings().rendus_paralleles
     if workers > 1 and (not selection or any(tuple(k.path) in rapports for k in selection)):
         threading.Thread(target=lambda: _pool(workers).submit(os.getpid), daemon=True).start()

@@ -9,6 +9,7 @@ from alses.settings import settings
 from orchestration.assets.dbt import dbt_models
 from orchestration.partitions import annee_scolaire
 from orchestration.rendus import (
+    SORTIES,
     a_rendre,
     avancer,
     documents,
@@ -74,7 +75,7 @@ def _rendre_si_change(context, sortie, fichiers) -> dict:
     if plan[AUTRE[sortie][0]] and en_parallele(
         sum(len(documents(s)) * len(a) for s, a in plan.items())
     ):
-        for s in ("rapport_alses", "fiches_territoire"):
+        for s in SORTIES:
             if plan[s]:
                 avancer(s, cfg.warehouse, {a: empreinte[a] for a in plan[s]}, cfg.output_dir)
     faits = rendre(sortie, cfg.warehouse, {a: empreinte[a] for a in todo}, cfg.output_dir)
