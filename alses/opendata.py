@@ -90,8 +90,8 @@ REGLES_SECRET = ("alses/disclosure.py", "alses/opendata.py", "alses/territoires.
 
 def empreintes_cellules(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """{school year: fingerprint of its rows of marts.indicateurs (every column the
-    disclosure control reads) and of the rules (alses/disclosure.py, this module and
-    alses/territoires.py)}."""
+    disclosure control reads) and of the rules (REGLES_SECRET, and dbt_project.yml as
+    every fingerprint of the project's sources)}."""
     regles = empreinte_sources(REGLES_SECRET)[:16]
     lignes = ", ".join(COLONNES)
     return {
