@@ -71,3 +71,57 @@ def test_definitions_load_under_dagster_dev_without_venv_on_path(monkeypatch):
         assert manifest.stat().st_mtime_ns > avant, "dagster dev n'a pas analysé le projet"
         # and the job's dbt resource names this environment's dbt, not the one on PATH
         assert projet["dbt_cli"]().dbt_executable == DBT_EXECUTABLE
+
+
+#: Run in a new interpreter: what the Dagster definitions bring into a process.
+_GRAPHE = """
+import json, sys
+{avant}
+from orchestration.definitions import defs
+import dagster_dbt.compat as compat
+graphe = defs.resolve_asset_graph()
+print(json.dumps({{
+    "dbt": sorted(m for m in sys.modules if m.split(".")[0] in ("dbt", "dbt_common")),
+    "version": str(compat.DBT_PYTHON_VERSION),
+    "actifs": sorted(
+        [k.to_user_string(), sorted(p.to_user_string() for p in graphe.get(k).parent_keys),
+         sorted(c.to_user_string() for c in graphe.get(k).check_keys), graphe.get(k).group_name]
+        for k in graphe.get_all_asset_keys()
+    ),
+    "statuts": {{
+        n: sorted(s.value for s in getattr(compat, n)) for n in ("NodeStatus", "TestStatus")
+    }},
+}}))
+"""
+
+
+def test_definitions_load_without_dbt_core():
+    """dagster-dbt is imported without dbt-core (orchestration/__init__.py): a process
+    that loads the definitions holds no dbt module, and gets the asset graph (assets,
+    lineage, checks, groups) a process that imported dbt first gets; the statuses
+    dagster-dbt reads in dbt's log are dbt's own."""
+    import json
+    import subprocess
+    import sys
+
+    from alses.settings import ROOT
+
+    def charger(avant: str) -> dict:
+        sortie = subprocess.run(
+            [sys.executable, "-W", "ignore", "-c", _GRAPHE.format(avant=avant)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return json.loads(sortie.stdout.splitlines()[-1])
+
+    sans = charger("")
+    assert sans["dbt"] == [] and sans["version"] == "None"
+    avec = charger("import dbt.version")
+    assert avec["dbt"] and avec["version"] != "None"
+    assert sans["actifs"] == avec["actifs"] and len(sans["actifs"]) > 80
+    from dbt.contracts.results import NodeStatus, TestStatus
+
+    assert {s.value for s in NodeStatus} <= set(sans["statuts"]["NodeStatus"])
+    assert {s.value for s in TestStatus} <= set(sans["statuts"]["TestStatus"])
