@@ -35,6 +35,36 @@ def test_a_failing_year_prints_its_step_message_and_the_log_path(tmp_path, run_m
     assert "STEP_FAILURE" in log.read_text(encoding="utf-8")  # the details are in the log
 
 
+def test_the_command_exits_with_main_s_code_and_its_text(tmp_path):
+    """`python -m orchestration.run` itself (not main() in process): it ends without
+    Python's teardown (`_sortir`), after its terminal text is out and with main()'s exit
+    code."""
+    import subprocess
+    import sys
+
+    from alses.settings import ROOT
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ALSES_")}
+    env |= {
+        "ALSES_BDC_DIR": str(tmp_path / "absent"),
+        "ALSES_WAREHOUSE": str(tmp_path / "w.duckdb"),
+        "ALSES_LOG_DIR": str(tmp_path / "logs"),
+        "DAGSTER_HOME": str(tmp_path / "dagster"),
+    }
+    sortie = subprocess.run(
+        [sys.executable, "-m", "orchestration.run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert sortie.returncode == 1
+    (log,) = (tmp_path / "logs").iterdir()
+    assert sortie.stdout == f"Journal complet : {log}\n"
+    assert sortie.stderr.startswith("\nÉCHEC avant chargement :\nALSES_BDC_DIR = ")
+    assert sortie.stderr.endswith("nommé comme 2021-2022).\n")
+
+
 def test_the_run_history_keeps_one_engine_per_file(tmp_path):
     """`make run`'s Dagster history (SQLite, DAGSTER_HOME) keeps one engine per database
     file (orchestration/historique.py): a run and its events are written and read back as
