@@ -11,7 +11,9 @@ serveur_dbt.py), and the adapter dagster-dbt would load there is not loaded
 `dagster dev`, the tests) import dagster-dbt without dbt-core: `dbt` is hidden while
 `dagster_dbt.compat` runs, and only then (tests/test_definitions.py checks that the
 asset graph is the same). A process that imported dbt before dagster-dbt keeps the
-usual path.
+usual path. dagster-dbt then evaluates no dbt selection but the default one: a
+`select`, `exclude` or `selector` given to `@dbt_assets`, or `build_dbt_asset_selection`,
+would fail when the definitions load (DagsterDbtCoreNotInstalledError).
 """
 
 import importlib.abc
@@ -31,11 +33,14 @@ class _DagsterDbtSansDbtCore(importlib.abc.MetaPathFinder):
         executer = spec.loader.exec_module
 
         def exec_module(module) -> None:
+            if "dbt" in sys.modules:  # imported since find_spec (another thread)
+                executer(module)
+                return
             sys.modules["dbt"] = None  # `import dbt…` raises ImportError
             try:
                 executer(module)
             finally:
-                if "dbt" in sys.modules and sys.modules["dbt"] is None:
+                if sys.modules.get("dbt", ...) is None:
                     del sys.modules["dbt"]
 
         spec.loader.exec_module = exec_module

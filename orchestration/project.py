@@ -10,12 +10,19 @@ from importlib.metadata import version as installed_version
 
 from dagster_dbt import DbtCliResource, DbtProject
 from dagster_dbt.dbt_project import using_dagster_dev
+from dagster_shared.libraries import DagsterLibraryRegistry
 from packaging.version import Version
 
 from alses.settings import ROOT, settings
 from orchestration.analyse_dbt import DBT_EXECUTABLE, parse
 
 dbt_project = DbtProject(project_dir=ROOT, profiles_dir=ROOT / "dbt_project")
+
+# dagster-dbt, imported without dbt-core (orchestration/__init__.py), registers
+# « dbt-fusion » among the libraries Dagster shows for the code location: the dbt that
+# runs is dbt-core.
+DagsterLibraryRegistry._libraries.pop("dbt-fusion", None)
+DagsterLibraryRegistry.register("dbt-core", installed_version("dbt-core"), is_dagster_package=False)
 
 
 class AlsesDbtCliResource(DbtCliResource):

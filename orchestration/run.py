@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import gc
 
-if __name__ == "__main__":
-    # Python's garbage collector scans the objects the imports below create again and
-    # again while they are being created (≈ 0.5 s of every run's start-up): it is off
-    # until the Dagster definitions are imported, which are then frozen (`_imports_faits`).
+#: Python's garbage collector scans the objects the imports below create again and
+#: again while they are being created (≈ 0.5 s of every run's start-up): as a command,
+#: it is off until the Dagster definitions are imported, which are then frozen
+#: (`_imports_faits`).
+_GC_COUPE = __name__ == "__main__"
+if _GC_COUPE:
     gc.disable()
 
 import atexit
@@ -32,6 +34,7 @@ import os
 import re
 import sqlite3
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Iterator
@@ -198,7 +201,9 @@ def _imports_faits() -> None:
     """After the definitions' import under `python -m orchestration.run`: the objects
     created so far (modules, classes, Dagster's definitions) live as long as the
     process; frozen, the collector never scans them again, and it is back on."""
-    if not gc.isenabled():
+    global _GC_COUPE
+    if _GC_COUPE:
+        _GC_COUPE = False
         gc.freeze()
         gc.enable()
 
@@ -502,11 +507,21 @@ def _sortir(code: int) -> None:
     """End the process once main() is done: everything it opened is closed (the log,
     the dbt server, the render processes, every connection). atexit's handlers run (the
     logging module's, temporary folders'), then the process exits without Python
-    tearing down its thousands of modules one by one (≈ 0.5 s with Dagster imported)."""
+    tearing down its thousands of modules one by one (≈ 0.5 s with Dagster imported).
+    A thread still running (none is, after main()) gets Python's usual exit, which waits
+    for it. Profilers that write at exit (`python -m cProfile`) get nothing: use py-spy."""
     atexit._run_exitfuncs()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    if any(
+        t.is_alive() and not t.daemon
+        for t in threading.enumerate()
+        if t is not threading.main_thread()
+    ):
+        raise SystemExit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(code)
 
 
 if __name__ == "__main__":

@@ -88,9 +88,11 @@ print(json.dumps({{
          sorted(c.to_user_string() for c in graphe.get(k).check_keys), graphe.get(k).group_name]
         for k in graphe.get_all_asset_keys()
     ),
-    "statuts": {{
-        n: sorted(s.value for s in getattr(compat, n)) for n in ("NodeStatus", "TestStatus")
+    "enums": {{
+        n: {{m.name: m.value for m in getattr(compat, n)}}
+        for n in ("NodeStatus", "TestStatus", "NodeType")
     }},
+    "refables": sorted(str(t) for t in compat.REFABLE_NODE_TYPES),
 }}))
 """
 
@@ -98,8 +100,8 @@ print(json.dumps({{
 def test_definitions_load_without_dbt_core():
     """dagster-dbt is imported without dbt-core (orchestration/__init__.py): a process
     that loads the definitions holds no dbt module, and gets the asset graph (assets,
-    lineage, checks, groups) a process that imported dbt first gets; the statuses
-    dagster-dbt reads in dbt's log are dbt's own."""
+    lineage, checks, groups) a process that imported dbt first gets; the statuses and
+    node types dagster-dbt reads in dbt's log are dbt's own."""
     import json
     import subprocess
     import sys
@@ -121,7 +123,12 @@ def test_definitions_load_without_dbt_core():
     avec = charger("import dbt.version")
     assert avec["dbt"] and avec["version"] != "None"
     assert sans["actifs"] == avec["actifs"] and len(sans["actifs"]) > 80
-    from dbt.contracts.results import NodeStatus, TestStatus
-
-    assert {s.value for s in NodeStatus} <= set(sans["statuts"]["NodeStatus"])
-    assert {s.value for s in TestStatus} <= set(sans["statuts"]["TestStatus"])
+    # dagster-dbt's own names and values: those of dbt-core for every status it reads
+    # in dbt's log and for the node types of this project
+    assert avec["enums"]["TestStatus"] == sans["enums"]["TestStatus"]
+    assert avec["enums"]["NodeStatus"].items() <= sans["enums"]["NodeStatus"].items()
+    types = {"Model", "Seed", "Test", "Source", "Unit", "Analysis", "Macro"}
+    assert {t: avec["enums"]["NodeType"][t] for t in types}.items() <= sans["enums"][
+        "NodeType"
+    ].items()
+    assert sans["refables"] == avec["refables"]

@@ -35,10 +35,24 @@ def test_a_failing_year_prints_its_step_message_and_the_log_path(tmp_path, run_m
     assert "STEP_FAILURE" in log.read_text(encoding="utf-8")  # the details are in the log
 
 
+#: `python -m orchestration.run`, with two witnesses: an atexit handler (it must run)
+#: and an object whose finalizer runs only in Python's teardown (it must not).
+_COMMANDE = """
+import atexit, runpy, sys
+atexit.register(lambda: print("atexit", flush=True))
+class Temoin:
+    def __del__(self):
+        print("teardown", flush=True)
+temoin = Temoin()
+sys.argv = ["orchestration.run"]
+runpy.run_module("orchestration.run", run_name="__main__", alter_sys=True)
+"""
+
+
 def test_the_command_exits_with_main_s_code_and_its_text(tmp_path):
-    """`python -m orchestration.run` itself (not main() in process): it ends without
-    Python's teardown (`_sortir`), after its terminal text is out and with main()'s exit
-    code."""
+    """`python -m orchestration.run` itself (not main() in process): after main(), its
+    terminal text out and atexit's handlers run, it ends with main()'s exit code and
+    without Python's teardown (`_sortir`)."""
     import subprocess
     import sys
 
@@ -52,15 +66,11 @@ def test_the_command_exits_with_main_s_code_and_its_text(tmp_path):
         "DAGSTER_HOME": str(tmp_path / "dagster"),
     }
     sortie = subprocess.run(
-        [sys.executable, "-m", "orchestration.run"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
+        [sys.executable, "-c", _COMMANDE], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert sortie.returncode == 1
     (log,) = (tmp_path / "logs").iterdir()
-    assert sortie.stdout == f"Journal complet : {log}\n"
+    assert sortie.stdout == f"Journal complet : {log}\natexit\n"
     assert sortie.stderr.startswith("\nÉCHEC avant chargement :\nALSES_BDC_DIR = ")
     assert sortie.stderr.endswith("nommé comme 2021-2022).\n")
 
