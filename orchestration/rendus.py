@@ -28,8 +28,8 @@ from pathlib import Path
 import duckdb
 
 from alses.contract import annee_decalee
-from alses.settings import ROOT, settings
-from alses.sql import identifier, literal
+from alses.settings import empreinte_sources, settings
+from alses.sql import identifier, literals
 
 #: The marts the report, the sheets and the tables read (alses/report, alses/disclosure).
 ENTREES = (
@@ -40,15 +40,6 @@ ENTREES = (
     "qualite_saisie",
     "secret_statistique",
 )
-
-
-def _empreinte_code() -> str:
-    digest = hashlib.sha256()
-    for path in sorted((ROOT / "alses").rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".md", ".css", ".html", ".j2", ".svg"}:
-            digest.update(str(path.relative_to(ROOT)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 #: {(run id, warehouse, years): fingerprints}: both report assets of a run read them.
@@ -73,7 +64,7 @@ def _calculer_empreintes(warehouse: Path, annees: list[str]) -> dict[str, str]:
         # The row digest below is DuckDB's (hash of a row); on PostgreSQL every report
         # is rendered at each run (a fingerprint that never repeats).
         return {annee: os.urandom(16).hex() for annee in annees}
-    code = _empreinte_code()
+    code = empreinte_sources(("alses",))  # the code that writes the documents
     resultat = {}
     with duckdb.connect(str(warehouse), read_only=True, config=settings().duckdb_config()) as con:
         colonnes = {
@@ -96,8 +87,8 @@ def _calculer_empreintes(warehouse: Path, annees: list[str]) -> dict[str, str]:
                 filtre = ""
                 if "annee_scolaire" in colonnes[table]:
                     filtre = (
-                        f" where t.annee_scolaire in ({literal(annee)}, "
-                        f"{literal(annee_decalee(annee, -1))})"
+                        " where t.annee_scolaire in "
+                        f"({literals([annee, annee_decalee(annee, -1)])})"
                     )
                 # An order-free digest of the rows: the count and the sum of row hashes.
                 n, somme = con.execute(
