@@ -1,7 +1,9 @@
 """The contract is described once, as data (contract/bdc_contract.yml, read by
 alses/contract.py); everything else that repeats it is checked against it: the dbt
-sources, the test fixture's headers, the shared contract's tables and required fields
-(docs), the nomenclature fields of the seed (and the seed itself in tests/test_dbt.py)."""
+sources, the test fixture's headers, the contract's tables and required fields (its
+prose, contract/export_format.md), the nomenclature fields of the seed. The repository
+holds its own copies of the shared contract; they are compared with ../shared only when
+that folder sits beside the clone."""
 
 from __future__ import annotations
 
@@ -24,7 +26,23 @@ from alses.contract import (
 from alses.settings import ROOT
 from tests.bdc_fixture import HEADERS
 
-EXPORT_FORMAT = ROOT.parent / "shared" / "contract" / "export_format.md"
+EXPORT_FORMAT = ROOT / "contract" / "export_format.md"
+SHARED = ROOT.parent / "shared"
+#: The repository's copies of the shared folder's files: (in the repository, in ../shared).
+COPIES_OF_SHARED = [
+    ("contract/export_format.md", "contract/export_format.md"),
+    ("contract/indicators.md", "contract/indicators.md"),
+    ("seeds/nomenclatures.csv", "contract/nomenclatures.csv"),
+    ("seeds/published_figures.csv", "reference/published_figures.csv"),
+]
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared absent: the repository's copies rule")
+@pytest.mark.parametrize(("copy", "original"), COPIES_OF_SHARED)
+def test_the_copies_of_the_shared_folder_are_identical(copy, original):
+    assert (ROOT / copy).read_bytes() == (SHARED / original).read_bytes(), (
+        f"{copy} differs from ../shared/{original}: copy the new version into the repository"
+    )
 
 
 def test_dbt_sources_are_generated_from_the_contract():
@@ -61,7 +79,7 @@ def test_a_malformed_contract_is_refused(tmp_path, column, message):
         load(path)
 
 
-def test_the_shared_contract_required_fields_and_ranges_match_the_contract():
+def test_the_documented_required_fields_and_ranges_match_the_contract():
     text = " ".join(EXPORT_FORMAT.read_text(encoding="utf-8").split())
     prose = text[text.index("Required fields:") : text.index("Every other field may be empty")]
     aliases = {
@@ -91,7 +109,7 @@ def test_fixture_headers_are_the_contract_columns():
 
 
 def documented_tables() -> dict[str, list[tuple[str, str]]]:
-    """The shared contract's column tables: {table: [(column, type cell), ...]}."""
+    """The documented contract's column tables: {table: [(column, type cell), ...]}."""
     tables: dict[str, list[tuple[str, str]]] = {}
     current = None
     for line in EXPORT_FORMAT.read_text(encoding="utf-8").splitlines():
@@ -106,8 +124,7 @@ def documented_tables() -> dict[str, list[tuple[str, str]]]:
     return tables
 
 
-def test_the_shared_contract_tables_match_the_contract():
-    assert EXPORT_FORMAT.is_file(), f"{EXPORT_FORMAT} absent: ../shared sits beside the clone"
+def test_the_documented_tables_match_the_contract():
     documented = documented_tables()
     assert set(documented) == set(TABLES_BY_NAME)
     for name, rows in documented.items():

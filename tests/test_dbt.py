@@ -1,4 +1,4 @@
-"""dbt: seeds kept identical to the contract; the whole build with its tests and unit
+"""dbt: the whole build with its tests and unit
 tests on a small fixture drop; nothing downstream of staging identifies a jeune."""
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import pytest
 from alses.settings import ROOT
 from orchestration.analyse_dbt import DBT_EXECUTABLE, PARAMETRES_DBT, options_dbt
 
-SHARED = ROOT.parent / "shared"
 DBT = DBT_EXECUTABLE
 #: The tests' own dbt calls run one dbt thread: `make test` already keeps both cores
 #: busy with two pytest workers, and on these small drops dbt's threads only add
@@ -23,17 +22,6 @@ DBT = DBT_EXECUTABLE
 #: Dagster asset, `fixture_job`) keep the profile's threads, and so does the PostgreSQL
 #: build (tests/test_postgres.py), whose queries run in the server's processes.
 UN_FIL = ("--threads", "1")
-
-
-@pytest.mark.parametrize(
-    ("seed", "shared"),
-    [("nomenclatures.csv", "contract/nomenclatures.csv")],
-)
-def test_seed_is_identical_to_the_shared_contract(seed, shared):
-    # Never skipped: CI clones the repository with ../shared beside it.
-    reference = SHARED / shared
-    assert reference.is_file(), f"{reference} absent: the shared folder sits beside the clone"
-    assert (ROOT / "seeds" / seed).read_bytes() == reference.read_bytes()
 
 
 def dbt(
