@@ -44,7 +44,7 @@ roles: .venv/.installed
 # without them that test skips and says how to install them.
 # pytest on two workers (pytest-xdist, --dist loadgroup: each session build on one
 # worker, tests/conftest.py). The lint is not part of it: `make check` runs both, as
-# .ci/run does (README, « Durée de make test »).
+# .ci/run does (docs/tests.md).
 # The demo drops the tests read (tests/conftest.py, demo_drops) are written here, beside
 # make's dbt parse: each takes one core for several seconds, the other would sit idle.
 test: .venv/.installed | $(DAGSTER_HOME)

@@ -1,5 +1,5 @@
 {#-
-  PostgreSQL-only hooks (the portable macros are in portable.sql). Issue 13.
+  PostgreSQL-only hooks (the portable macros are in portable.sql).
 -#}
 
 {#

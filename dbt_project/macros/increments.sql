@@ -1,4 +1,4 @@
-{#- Yearly increments (issue 10; docs/performance.md, « Ce qu'une exécution fait »).
+{#- Yearly increments (docs/increments.md).
 
     Every intermediate model, every fact and every per-year mart is `incremental` with
     the strategy `annees_scolaires` below (dbt_project.yml): a run replaces the rows of

@@ -146,7 +146,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     # The run's parameters reach dbt through the environment, not --vars: a change of
     # vars makes dbt parse the whole project again (increments.sql).
     # dbt's log file (dbt.log in the target folder) at info, as the run's log: at debug it
-    # writes every SQL statement, ≈ 12 % of a demo build's CPU (docs/performance.md).
+    # writes every SQL statement, ≈ 12 % of a demo build's CPU.
     env = {"ALSES_DBT_DEMO": demo, "DBT_LOG_LEVEL_FILE": "info"}
     # dbt's unit tests check the models' code, not the data: `make test` runs them
     # (tests/test_dbt.py), a production build does not (dbt's own advice).
