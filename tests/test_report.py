@@ -479,3 +479,24 @@ def test_pdf_source_drops_only_provenance_markup_and_places_chart_text_alike(tmp
     assert {"Cambrai", "Sambre-", "Avesnois", "213", "706", "500"} <= {m[0] for m in mots["rapide"]}
     for (mot, x1, y1), (_, x2, y2) in zip(mots["rapide"], mots["weasyprint"], strict=True):
         assert abs(x1 - x2) < 1 and abs(y1 - y2) < 1, mot
+
+
+def test_editorial_texts_cite_figures_only_through_placeholders(data):
+    """The director's Markdown (alses/report/textes/chapitres/) types no figure by hand:
+    every number is a placeholder resolved from the marts, and a wrong one is refused
+    with its file and line."""
+    from alses.report import editorial
+
+    fichiers = sorted(editorial.DOSSIER.glob("*.md"))
+    assert {f.stem for f in fichiers} >= {"chapitre-1", "chapitre-2", "chapitre-3", "conclusion"}
+    for f in fichiers:
+        texte = f.read_text(encoding="utf-8")
+        assert editorial.PLACEHOLDER.search(texte), f.name
+        for i, ligne in enumerate(editorial.PLACEHOLDER.sub("", texte).splitlines(), 1):
+            assert not re.search(r"\d", ligne), f"{f.name}, ligne {i} : chiffre saisi à la main"
+    resolu = editorial.resoudre(data, "essai.md", "Filles : {sexe:F}, PS {sexe:F:PS}.")
+    assert 'data-src="ALSES|NORD|sexe|F|valeur"' in resolu
+    assert 'data-src="PS|NORD|sexe|F|valeur"' in resolu
+    for faux in ("{sexe:X}", "{sexe:F:LYON}", "{sexe:F}}", "{insee:inconnu}"):
+        with pytest.raises(editorial.TexteInvalide, match=r"essai\.md, ligne 2 :"):
+            editorial.resoudre(data, "essai.md", "Titre\n" + faux)

@@ -11,12 +11,12 @@ import markdown
 import pandas as pd
 from markupsafe import Markup
 
-from alses.report import charts, pdf
+from alses.report import charts, editorial, pdf
 from alses.report.annexes import annexe_qualite, annexe_rapprochement
 from alses.report.blocs import Bloc, bloc, tableau
 from alses.report.data import TERRITOIRES, ReportData, load, reperes_insee, texte
 from alses.report.formats import nombre, pct, typo
-from alses.report.phrases import cell, evolution, lib, pop
+from alses.report.phrases import cell, lib, pop
 from alses.territoires import DEPARTEMENT, LIBELLES
 
 #: Fields whose taux de renseignement under this share (département, ALSES) are named.
@@ -81,21 +81,14 @@ PLAN = [
     ),
 ]
 
-#: The indicators whose first sentence makes a chapter's highlights.
-FAITS = {
-    "chapitre-1": ["sexe", "classe_age", "mesure_connue", "mesure_groupe"],
-    "chapitre-2": ["configuration_familiale", "ressources_sans_salaire"],
-    "chapitre-3": ["origine_groupe", "demande_principale", "lieu", "mobilisation"],
-}
-
 
 @dataclass
 class Section:
     id: str
     titre: str
     blocs: list[Bloc]
-    faits: list[Markup]
-    insee: list[Markup]
+    ouverture: Markup
+    lecture: Markup
 
     @property
     def entrees(self) -> list[tuple[str, str]]:
@@ -258,21 +251,10 @@ def sections(data: ReportData) -> list[Section]:
         for ind, sous_titre, avec_t in items:
             blocs.append(bloc(data, ind, sous_titre, k, avec_t))
             k += 1
-        faits = [b.phrases[0] for b in blocs if b.indicateur in FAITS[sid] and b.phrases]
-        evols = [e for e in (evolution(data, b.indicateur) for b in blocs) if e is not None]
-        faits += evols[:2]
-        insee_ = [p for b in blocs for p in insee(data, b.indicateur)]
         for b in blocs:
             b.insee = insee(data, b.indicateur)
-        out.append(Section(sid, titre, blocs, faits, insee_))
-    return out
-
-
-def conclusion(data: ReportData, secs: list[Section]) -> list[Markup]:
-    """The key figures of the year, one sentence each, from the chapters' highlights."""
-    out = [volumes(data)["phrases"][0]]
-    for s in secs:
-        out.extend(s.faits[:2])
+        texte_ = editorial.chapitre(data, sid)
+        out.append(Section(sid, titre, blocs, texte_.ouverture, texte_.lecture))
     return out
 
 
@@ -296,7 +278,7 @@ def render_html(data: ReportData) -> str:
             volumes=volumes(data),
             qualite=qualite(data),
             sections=secs,
-            conclusion=conclusion(data, secs),
+            conclusion=editorial.conclusion(data),
             histoire=md(texte("histoire.md")),
             fiches=md(texte("fiches.md")),
             vigilance=md(texte(f"annees/{data.annee}.md")),

@@ -98,21 +98,35 @@ def principale(data: ReportData, ind: str, k: int) -> Markup | None:
     return phrase + Markup(".")
 
 
-def face_ps(data: ReportData, ind: str, modalite: str) -> Markup | None:
-    """ALSES against the rest of the Prévention Spécialisée (PS minus ALSES)."""
+def ecart_ps(data: ReportData, ind: str, modalite: str):
+    """How the ALSES share compares with the rest of the Prévention Spécialisée (PS
+    minus ALSES): "supérieur", "inférieur", None (no significant gap), or False when
+    either share is not published."""
     a = data.cell(ind, modalite)
     p = data.cell(ind, modalite, "PS")
     if not (_publiable(a) and _publiable(p)):
-        return None
-    z, pv = z_deux_proportions(
+        return False
+    _, pv = z_deux_proportions(
         int(a.numerateur),
         int(a.denominateur),
         int(p.numerateur - a.numerateur),
         int(p.denominateur - a.denominateur),
     )
     if pd.isna(pv) or pv >= ALPHA:
+        return None
+    return "supérieur" if a.valeur > p.valeur else "inférieur"
+
+
+def face_ps(data: ReportData, ind: str, modalite: str) -> Markup | None:
+    """ALSES against the rest of the Prévention Spécialisée (PS minus ALSES)."""
+    sens = ecart_ps(data, ind, modalite)
+    if sens is False:
+        return None
+    a = data.cell(ind, modalite)
+    p = data.cell(ind, modalite, "PS")
+    if sens is None:
         verdict = "proche de celle de l'ensemble de la Prévention Spécialisée"
-    elif a.valeur > p.valeur:
+    elif sens == "supérieur":
         verdict = "plus élevée que pour l'ensemble de la Prévention Spécialisée"
     else:
         verdict = "plus faible que pour l'ensemble de la Prévention Spécialisée"
