@@ -80,3 +80,19 @@ def test_generator_and_marts_never_read_each_other():
         assert not re.search(r"duckdb|warehouse|marts\.", text), path.name
     for path in (ROOT / "models").rglob("*.sql"):
         assert "demo" not in path.read_text(), path
+
+
+def test_only_staging_reads_the_sources():
+    # Every model downstream of staging reads the warehouse through staging's views
+    # (what staging lets through is what may leave raw).
+    from tests.conftest import MANIFEST, manifest_lock
+
+    with manifest_lock():
+        manifest = json.loads(MANIFEST.read_text())
+    readers = {
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+        and any(n.startswith("source.") for n in node["depends_on"]["nodes"])
+    }
+    assert readers and all(r.startswith("stg_bdc__") for r in readers), sorted(readers)

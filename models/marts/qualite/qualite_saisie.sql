@@ -9,12 +9,12 @@ with renseignement as (
 ),
 
 chargements as (
-    select * from {{ source('bdc', 'chargements') }}
+    select * from {{ ref('stg_bdc__chargements') }}
     where {{ dans_annees() }}
 ),
 
 quarantaine as (
-    select * from {{ source('bdc', 'quarantaine') }}
+    select * from {{ ref('stg_bdc__quarantaine') }}
     where {{ dans_annees() }}
 ),
 

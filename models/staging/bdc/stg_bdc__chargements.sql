@@ -1,0 +1,16 @@
+with source as (
+    select * from {{ source('bdc', 'chargements') }}
+),
+
+final as (
+    select
+        annee_scolaire,
+        table_bdc,
+        lignes_lues,
+        lignes_chargees,
+        lignes_ecartees,
+        valeurs_videes
+    from source
+)
+
+select * from final
