@@ -31,7 +31,9 @@ from alses.contract import annee_decalee
 from alses.settings import empreinte_sources, settings
 from alses.sql import identifier, literals
 
-#: The marts the report, the sheets and the tables read (alses/report, alses/disclosure).
+#: The marts the report, the sheets and the tables read (alses/report, alses/disclosure):
+#: the inputs of their fingerprint, and what both report assets and the publication wait
+#: for (orchestration/assets/report.py, MARTS). The one list.
 ENTREES = (
     "indicateurs",
     "catalogue_indicateurs",

@@ -1,32 +1,17 @@
 """Publication for the analysts: the audited marts, atomically (write-audit-publish)."""
 
 import dagster as dg
-from dagster_dbt import get_asset_key_for_model
 
 from alses.publish import publish
 from alses.settings import settings
-from orchestration.assets.dbt import dbt_models
-from orchestration.assets.opendata import secret_statistique
-from orchestration.assets.report import rapport_alses
+from orchestration.assets.report import MARTS, rapport_alses
 from orchestration.partitions import annee_scolaire
 
 
 @dg.asset(
     key=["publication", "marts_analystes"],
-    deps=[
-        rapport_alses,
-        secret_statistique,
-        *[
-            get_asset_key_for_model([dbt_models], name)
-            for name in (
-                "indicateurs",
-                "catalogue_indicateurs",
-                "comparaisons_territoriales",
-                "rapprochement_publication",
-                "qualite_saisie",
-            )
-        ],
-    ],
+    # After the documents, and after every mart they read.
+    deps=[rapport_alses, *MARTS],
     partitions_def=annee_scolaire,
     # Once per run, whatever the number of school years it covers.
     backfill_policy=dg.BackfillPolicy.single_run(),
@@ -41,7 +26,7 @@ def marts_analystes(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     cfg = settings()
     if cfg.target == "postgres":
         # The analysts read the server (role alses_analyste, schema marts, dbt grants):
-        # no DuckDB file, no journal of publications there (README, PostgreSQL).
+        # no DuckDB file, no journal of publications there (docs/postgresql.md).
         context.log.info("PostgreSQL : les analystes lisent le schéma marts du serveur.")
         return dg.MaterializeResult(metadata={"moteur": "PostgreSQL (pas de fichier publié)"})
     counts = publish(cfg.warehouse, cfg.published)

@@ -9,6 +9,7 @@ from alses.settings import settings
 from orchestration.assets.dbt import dbt_models
 from orchestration.partitions import annee_scolaire
 from orchestration.rendus import (
+    ENTREES,
     SORTIES,
     a_rendre,
     avancer,
@@ -20,16 +21,14 @@ from orchestration.rendus import (
     rendre,
 )
 
+#: The marts the documents read (ENTREES): dbt's models, and the suppression pattern
+#: that Dagster writes (marts/secret_statistique).
 MARTS = [
-    get_asset_key_for_model([dbt_models], name)
-    for name in (
-        "indicateurs",
-        "catalogue_indicateurs",
-        "comparaisons_territoriales",
-        "rapprochement_publication",
-        "qualite_saisie",
-    )
-] + [dg.AssetKey(["marts", "secret_statistique"])]  # the one suppression pattern
+    dg.AssetKey(["marts", name])
+    if name == "secret_statistique"
+    else get_asset_key_for_model([dbt_models], name)
+    for name in ENTREES
+]
 
 
 def _fichiers_rapport(out_dir):
