@@ -22,34 +22,14 @@ import yaml
 
 from alses import engine
 from alses.disclosure import CLES, MOTIFS, appliquer_secret, bilan, masquer
+from alses.marts import TYPES as TYPES_CONTRAT
+from alses.marts import colonnes
 from alses.settings import ROOT, empreinte_sources, settings
 from alses.sql import literal, literals
 
-COLONNES = [
-    "annee_scolaire",
-    "perimetre",
-    "territoire_code",
-    "territoire_libelle",
-    "indicateur",
-    "indicateur_libelle",
-    "modalite",
-    "modalite_libelle",
-    "numerateur",
-    "denominateur",
-    "valeur",
-    "unite",
-    "rang",
-    "valeur_n_1",
-    "evolution_points",
-]
-TYPES = {
-    "numerateur": ("bigint", "integer"),
-    "denominateur": ("bigint", "integer"),
-    "valeur": ("double", "number"),
-    "rang": ("integer", "integer"),
-    "valeur_n_1": ("double", "number"),
-    "evolution_points": ("double", "number"),
-}
+#: marts.indicateurs' columns, from its dbt contract (alses/marts.py).
+COLONNES = [c.name for c in colonnes("indicateurs")]
+TYPES = {c.name: TYPES_CONTRAT[c.data_type] for c in colonnes("indicateurs") if c.nombre}
 DESCRIPTION_SECRET = (
     "Secret statistique : vide quand la cellule est publiée ; sinon la raison pour "
     "laquelle les sorties publiques (rapport, fiches territoriales, données ouvertes) la "

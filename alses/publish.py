@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 
 from alses.disclosure import CLES
+from alses.marts import colonnes as colonnes_du_contrat
 from alses.opendata import DESCRIPTION_SECRET
 from alses.settings import settings
 from alses.sql import identifier, literal
@@ -142,8 +143,8 @@ def publish(warehouse: Path, published: Path) -> dict[str, int]:
 
 #: The journal's tables: kept across runs in the work warehouse, copied to each file.
 JOURNAL = ("journal_publications", "ecarts_publication")
-#: A cell has changed when one of these differs.
-COMPAREES = ("numerateur", "denominateur", "valeur", "rang", "valeur_n_1", "evolution_points")
+#: A cell has changed when one of its numbers differs (marts.indicateurs' contract).
+COMPAREES = tuple(c.name for c in colonnes_du_contrat("indicateurs") if c.nombre)
 
 
 def _creer_journal(con: duckdb.DuckDBPyConnection, catalogue: str) -> None:
@@ -223,8 +224,7 @@ COLONNES_JOURNAL = {
         "publication_id": "Publication qui a apporté l'écart (marts.journal_publications).",
         **_CLE,
         "statut": "`modifiée`, `ajoutée` ou `retirée`.",
-        "colonnes_modifiees": "Colonnes dont la valeur a changé (numerateur, denominateur, "
-        "valeur, rang, valeur_n_1, evolution_points).",
+        "colonnes_modifiees": f"Colonnes dont la valeur a changé ({', '.join(COMPAREES)}).",
         "ancienne_valeur": "Valeur dans la publication précédente.",
         "nouvelle_valeur": "Valeur dans cette publication.",
         "difference": "Nouvelle valeur moins ancienne valeur.",
