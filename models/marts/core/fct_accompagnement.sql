@@ -37,6 +37,12 @@ nomenclatures as (
     select * from {{ ref('nomenclatures') }}
 ),
 
+-- The age modalities and classes, with their bounds (seed modalites_fixes).
+ages as (
+    select * from {{ ref('modalites_fixes') }}
+    where indicateur in ('age', 'classe_age')
+),
+
 par_situation as (
     select
         reference.annee_scolaire,
@@ -75,18 +81,8 @@ final as (
         usagers.sexe_code,
         usagers.naissance_date is not null as a_date_naissance,
         accompagnes.age_1er_janvier,
-        case
-            when accompagnes.age_1er_janvier < 10 then 'MOINS_10'
-            when accompagnes.age_1er_janvier > 25 then '26_PLUS'
-            else cast(accompagnes.age_1er_janvier as varchar)
-        end as age_modalite,
-        case
-            when accompagnes.age_1er_janvier < 10 then 'MOINS_10'
-            when accompagnes.age_1er_janvier <= 13 then '10_13'
-            when accompagnes.age_1er_janvier <= 15 then '14_15'
-            when accompagnes.age_1er_janvier <= 17 then '16_17'
-            when accompagnes.age_1er_janvier >= 18 then '18_PLUS'
-        end as classe_age,
+        par_age.modalite as age_modalite,
+        par_classe.modalite as classe_age,
         usagers.debut_accompagnement_date is not null as a_debut_accompagnement,
         case when accompagnes.anciennete_annees >= 0 then accompagnes.anciennete_annees end
             as anciennete_annees,
@@ -120,6 +116,16 @@ final as (
         on
             accompagnes.annee_scolaire = usagers.annee_scolaire
             and accompagnes.jeune_key = usagers.jeune_key
+    left join ages as par_age
+        on
+            par_age.indicateur = 'age'
+            and (par_age.age_min is null or accompagnes.age_1er_janvier >= par_age.age_min)
+            and (par_age.age_max is null or accompagnes.age_1er_janvier <= par_age.age_max)
+    left join ages as par_classe
+        on
+            par_classe.indicateur = 'classe_age'
+            and (par_classe.age_min is null or accompagnes.age_1er_janvier >= par_classe.age_min)
+            and (par_classe.age_max is null or accompagnes.age_1er_janvier <= par_classe.age_max)
     left join nomenclatures as origines
         on
             origines.field = 'origine_demande'
