@@ -1,4 +1,7 @@
-"""The demo drops' totals, read back from the CSV files the generator wrote."""
+"""The demo drops' totals, read back from the CSV files the generator wrote, against
+its calibration targets (alses/demo/targets.py). The volumes the marts compute from
+them are checked once, against the published figures (marts.rapprochement_publication,
+tests/dbt/assert_chiffres_publies_conformes.sql)."""
 
 from __future__ import annotations
 
@@ -7,7 +10,9 @@ import unicodedata
 import pandas as pd
 import pytest
 
+from alses.demo import targets
 from alses.demo.generator import write_demo
+from alses.territoires import LIBELLES
 
 START, END = pd.Timestamp("2021-09-01"), pd.Timestamp("2022-08-31")
 
@@ -57,17 +62,11 @@ def test_jeunes_accompagnes_by_territory(drop):
     i = drop["interventions"].merge(postes[["poste_id", "alses"]], on="poste_id")
     assert dates(i.date_intervention).between(START, END).all()
     jeunes = i.groupby("usager_id").alses.any().reset_index()
-    assert len(jeunes) == 7261
+    assert len(jeunes) == targets.JEUNES_PS_2122
     u = drop["usagers"].merge(drop["structures"], on="structure_id")
     alses = jeunes[jeunes.alses].merge(u, on="usager_id")
     assert alses.territoire.value_counts().to_dict() == {
-        "Cambrai": 213,
-        "Douai": 165,
-        "Valenciennes": 589,
-        "Sambre-Avesnois": 447,
-        "Versant-Nord-Est": 509,
-        "Lille": 706,
-        "Flandres": 331,
+        LIBELLES[t]: n for t, n in targets.JEUNES_ALSES_2122.items()
     }
 
 
@@ -78,14 +77,18 @@ def test_postes_educateurs_colleges(drop):
         & (dates(p.date_debut) <= END)
         & (dates(p.date_fin).isna() | (dates(p.date_fin) >= START))
     ]
-    assert len(p) == 73
-    assert (norm(p.plan_pauvrete) == "oui").sum() == 32
+    postes = sum(n for n, _ in targets.POSTES_ALSES.values())
+    plan = sum(n for _, n in targets.POSTES_ALSES.values())
+    assert len(p) == postes
+    assert (norm(p.plan_pauvrete) == "oui").sum() == plan
     colleges = {c for v in p.colleges_uai for c in v.split("|") if c}
-    assert len(colleges) == 74
+    assert len(colleges) == postes + 1  # one Valenciennes post serves two
     a = drop["affectations"].merge(p[["poste_id", "plan_pauvrete"]], on="poste_id")
     a = a[(dates(a.date_debut) <= END) & (dates(a.date_fin).isna() | (dates(a.date_fin) >= START))]
-    assert a.educateur_id.nunique() == 75
-    assert a[norm(a.plan_pauvrete) == "oui"].educateur_id.nunique() == 33
+    # each post held by two educators in turn (RELAIS) counts one educator more
+    assert a.educateur_id.nunique() == postes + len(targets.RELAIS)
+    relais_plan = sum(1 for _, en_plan in targets.RELAIS if en_plan)
+    assert a[norm(a.plan_pauvrete) == "oui"].educateur_id.nunique() == plan + relais_plan
 
 
 def test_demo_drops_load_without_rejection(demo_warehouse):

@@ -122,20 +122,24 @@ def test_a_run_publishes_then_a_failing_check_leaves_the_file_untouched(operatio
             == 0
         )
     before = published.read_bytes()
-    # The fixture is not the demo: declared as the demo, its totals fail an error test
-    # (tests/dbt/assert_totaux_demo.sql, on marts.indicateurs). The run is the job's
-    # subset from that mart to the publication (the other models are there from the
-    # session's run): the same dbt step and write-audit-publish dependency, without
-    # a second build of the whole project.
+    # The fixture is not the demo: declared as the demo, its figures fail an error test
+    # (tests/dbt/assert_chiffres_publies_conformes.sql: the published figures, which
+    # the demo reproduces). The run is the job's subset from marts.indicateurs and
+    # marts.rapprochement_publication to the publication (the other models are there
+    # from the session's run): the same dbt step and write-audit-publish dependency,
+    # without a second build of the whole project.
     from orchestration.definitions import defs
 
-    indicateurs = next(
-        k for k in defs.resolve_asset_graph().get_all_asset_keys() if k.path[-1] == "indicateurs"
-    )
+    marts = [
+        k
+        for k in defs.resolve_asset_graph().get_all_asset_keys()
+        if k.path[-1] in ("indicateurs", "rapprochement_publication")
+    ]
+    assert len(marts) == 2, marts
     publication = dg.AssetKey(["publication", "marts_analystes"])
     (tmp / "bdc" / "README.md").write_text(DEMO_MARKER + "\n", encoding="utf-8")
     try:
-        failed = run_year(asset_selection=[indicateurs, publication])
+        failed = run_year(asset_selection=[*marts, publication])
     finally:
         (tmp / "bdc" / "README.md").unlink()
     assert not failed.success
@@ -146,7 +150,7 @@ def test_a_run_publishes_then_a_failing_check_leaves_the_file_untouched(operatio
         ]
         if r["status"] in ("fail", "error")
     }
-    assert echecs == {"test.alses.assert_totaux_demo": "fail"}, echecs
+    assert echecs == {"test.alses.assert_chiffres_publies_conformes": "fail"}, echecs
     assert [e.step_key for e in failed.all_events if e.is_step_failure] == ["dbt_models"]
     assert not [
         e
