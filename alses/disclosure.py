@@ -43,11 +43,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from alses.secret import MOTIF_PRIMAIRE, SEUIL
 from alses.territoires import DEPARTEMENT
 
-SEUIL = 10
 NORD = DEPARTEMENT
-MOTIF_PRIMAIRE = "effectif inférieur à 10"
 MOTIF_SECONDAIRE = "secret secondaire"
 MOTIF_SENSIBLE = "part sensible de 0 % ou 100 %"
 MOTIFS = (MOTIF_PRIMAIRE, MOTIF_SENSIBLE, MOTIF_SECONDAIRE)  # strongest first
@@ -708,7 +707,22 @@ def masquer(cellules: pd.DataFrame, secret: pd.Series) -> pd.DataFrame:
     for col in ("valeur_n_1", "evolution_points"):
         if col in out.columns:
             out.loc[n_1, col] = np.nan
+    if "rang" in out.columns and masque.any():
+        out["rang"] = rangs_publics(out)
     return out
+
+
+def rangs_publics(publiques: pd.DataFrame) -> pd.Series:
+    """`rang` among the published modalities only: below the département, a modality's
+    rank within its territory counts no suppressed cell (a rank that did would say how
+    many suppressed cells lie between two published ones). Same order as
+    marts.indicateurs (share descending, ties share a rank); rows without a rank keep
+    none. The département's ranks are unchanged (nothing is suppressed there)."""
+    classees = publiques["rang"].notna() & publiques["valeur"].notna()
+    groupe = [publiques[c].astype(str) for c in CLES[:4]]
+    valeurs = pd.to_numeric(publiques["valeur"], errors="coerce").where(classees)
+    rang = valeurs.groupby(groupe).rank(method="min", ascending=False)
+    return rang.where(classees).astype("Int64").astype(publiques["rang"].dtype)
 
 
 def _nullable(dtype) -> object:

@@ -21,9 +21,10 @@ import pandas as pd
 import yaml
 
 from alses import engine
-from alses.disclosure import CLES, MOTIFS, appliquer_secret, bilan, masquer
+from alses.disclosure import CLES, appliquer_secret, bilan, masquer
 from alses.marts import TYPES as TYPES_CONTRAT
 from alses.marts import colonnes
+from alses.secret import DEFINITION, MARQUE, MOTIF_PRIMAIRE, SEUIL
 from alses.settings import ROOT, empreinte_sources, settings
 from alses.sql import literal, literals
 
@@ -33,12 +34,14 @@ TYPES = {c.name: TYPES_CONTRAT[c.data_type] for c in colonnes("indicateurs") if 
 DESCRIPTION_SECRET = (
     "Secret statistique : vide quand la cellule est publiée ; sinon la raison pour "
     "laquelle les sorties publiques (rapport, fiches territoriales, données ouvertes) la "
-    "masquent : « effectif inférieur à 10 » (effectif ou base de 1 à 9 sous le "
+    f"masquent : « {MOTIF_PRIMAIRE} » (effectif ou base de 1 à {SEUIL - 1} sous le "
     "département), « part sensible de 0 % ou 100 % » (mesures, hébergement, aides "
     "financières, par territoire) ou « secret secondaire » (masquée pour qu'aucune cellule "
     "masquée ne se recalcule à partir des autres). Le fichier des analystes garde les "
-    "chiffres exacts."
+    "chiffres exacts ; les sorties publiques ne disent jamais la raison."
 )
+#: The open data's column: the mark only, never the reason.
+DESCRIPTION_MARQUE = f"Secret statistique : vide quand la cellule est publiée. {DEFINITION}"
 LICENCE = {
     "name": "etalab-2.0",
     "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
@@ -201,8 +204,8 @@ def _schema() -> dict:
         {
             "name": "secret_statistique",
             "type": "string",
-            "description": DESCRIPTION_SECRET,
-            "constraints": {"enum": list(MOTIFS)},
+            "description": DESCRIPTION_MARQUE,
+            "constraints": {"enum": [MARQUE]},
         }
     )
     return {"fields": champs, "primaryKey": CLES, "missingValues": [""]}
@@ -210,12 +213,16 @@ def _schema() -> dict:
 
 def exporter(publiques: pd.DataFrame, annee: str, dossier: Path) -> dict[str, Path]:
     """Write the open-data files of `annee` under `dossier/<annee>/`; return their paths."""
-    annee_df = publiques[publiques["annee_scolaire"] == annee]
+    annee_df = publiques[publiques["annee_scolaire"] == annee].copy()
     if annee_df.empty:
         raise ValueError(
             f"Aucun indicateur pour {annee} dans l'entrepôt : chargez le dépôt de l'année "
             "et construisez les modèles (make run) avant l'export."
         )
+    # The public sees the mark, never the reason (kept in marts.secret_statistique).
+    masquees = annee_df["secret_statistique"].notna()
+    annee_df["secret_statistique"] = pd.Series(None, index=annee_df.index, dtype=object)
+    annee_df.loc[masquees, "secret_statistique"] = MARQUE
     cible = dossier / annee
     cible.mkdir(parents=True, exist_ok=True)
     nom = f"indicateurs_alses_{annee}"
@@ -259,8 +266,7 @@ def exporter(publiques: pd.DataFrame, annee: str, dossier: Path) -> dict[str, Pa
 
 
 def _readme(annee: str, cellules: pd.DataFrame, nom: str) -> str:
-    comptes = cellules["secret_statistique"].value_counts()
-    lignes = "\n".join(f"| {motif} | {comptes.get(motif, 0)} |" for motif in MOTIFS)
+    masquees = int(cellules["secret_statistique"].notna().sum())
     return f"""# Indicateurs ALSES {annee} — données ouvertes
 
 Les indicateurs du rapport annuel ALSES (accompagnement des collégiens par la Prévention
@@ -293,30 +299,20 @@ rapport.
 
 ## Secret statistique
 
-Les données portent sur des mineurs suivis par des éducateurs. Pour qu'aucun jeune ne
-puisse être reconnu :
-
-1. sous le département, une cellule dont l'effectif ou la base compte de 1 à 9 jeunes
-   (ou interventions, mobilisations) est masquée (« effectif inférieur à 10 ») ;
-2. par territoire, une part de 0 % ou de 100 % des indicateurs sensibles (mesures de
-   protection, hébergement, aides financières) est masquée (« part sensible de 0 % ou
-   100 % »), sauf quand le département affiche lui-même 0 % ou 100 % ;
-3. d'autres cellules sont masquées (« secret secondaire ») pour qu'aucune cellule
-   masquée ne puisse se recalculer : les territoires s'additionnent au département, les
-   modalités d'un indicateur à réponse unique à leur base, certaines bases sont les
-   effectifs d'autres indicateurs. Un audit par programmation linéaire vérifie que
-   chaque cellule masquée peut prendre au moins deux valeurs compatibles avec tout ce
-   qui est publié ;
-4. l'évolution sur l'année précédente est masquée quand la cellule de l'année
-   précédente l'était.
-
-Une cellule masquée a `numerateur`, `denominateur`, `valeur`, `rang`, `valeur_n_1` et
-`evolution_points` vides, et la raison dans `secret_statistique`. Le département n'est
+Les données portent sur des mineurs suivis par des éducateurs. Sous le département, une
+cellule n'est pas publiée quand elle porte sur moins de {SEUIL} jeunes (ou
+interventions, mobilisations), quand elle dirait « aucun » ou « tous » d'un indicateur
+sensible (mesures de protection, hébergement, aides financières), ou pour qu'aucune
+cellule masquée ne puisse se recalculer, même d'un intervalle étroit, à partir de tout
+ce qui est publié (toutes années et tous fichiers confondus). Le département n'est
 jamais masqué.
 
-| raison | cellules |
-|---|---|
-{lignes}
+{DEFINITION} Une cellule masquée a `numerateur`, `denominateur`, `valeur`, `rang`,
+`valeur_n_1` et `evolution_points` vides, et « {MARQUE} » dans `secret_statistique`.
+Sous le département, `rang` classe les seules modalités publiées du territoire.
+L'évolution est vide quand la cellule de l'année précédente était masquée.
+
+Cellules masquées cette année : {masquees}.
 """
 
 

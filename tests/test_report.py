@@ -15,12 +15,13 @@ from html.parser import HTMLParser
 import duckdb
 import pandas as pd
 import pytest
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from alses.comparaisons import ALPHA, z_deux_proportions
 from alses.report.build import render
 from alses.report.data import TERRITOIRES, load
 from alses.report.phrases import fmt
+from alses.secret import DEFINITION, marque_html
 
 ANNEE = "2021-2022"
 
@@ -213,7 +214,9 @@ def test_no_small_cell_is_printed_below_the_departement(parsed, mart, report):
                 small.append((src, text))
     assert small == []
     html = report[1].read_text(encoding="utf-8")
-    assert re.search("&lt;[ \xa0]10", html) and "secret statistique" in html
+    # Suppressed cells carry the one public mark, defined in the report, never « < 10 ».
+    assert str(marque_html()) in html and escape(DEFINITION) in html
+    assert not re.search("&lt;[ \xa0]10", html)
 
 
 @pytest.fixture(scope="module")
@@ -379,7 +382,8 @@ def test_detailed_tables_hide_small_cells(data, mart):
     parser = Phrases()
     text = render_tableaux(data)
     parser.feed(text)
-    assert len(parser.tagged) > 1000 and "&lt;\xa010" in text
+    assert len(parser.tagged) > 1000 and str(marque_html()) in text
+    assert escape(DEFINITION) in text and "&lt;\xa010" not in text
     for src, shown in parser.tagged:
         perimetre, territoire, indicateur, modalite, champ = src.split("|")
         row = mart[(ANNEE, perimetre, territoire, indicateur, modalite)]
@@ -446,12 +450,12 @@ def test_pdf_source_drops_only_provenance_markup_and_places_chart_text_alike(tmp
 
     ligne = {"perimetre": "ALSES", "territoire_code": "LIL", "indicateur": "sexe"}
     ligne["modalite"] = "F"
-    html = Markup("<p>Part {} <span class='secret'>&lt; 10</span></p>").format(
+    html = Markup("<p>Part {} <span class='secret'>s</span></p>").format(
         num("44,0 %", ligne, "valeur")
     )
     assert 'data-src="ALSES|LIL|sexe|F|valeur"' in html
     source = pdf.source_pdf(str(html))
-    assert source == "<p>Part 44,0 % <span class='secret'>&lt; 10</span></p>"
+    assert source == "<p>Part 44,0 % <span class='secret'>s</span></p>"
 
     svg = charts.bars_territoires(
         [("CAM", "Cambrai", 213.0), ("LIL", "Sambre-Avesnois", 1706.0)], "Titre", "Desc"

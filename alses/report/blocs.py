@@ -12,6 +12,7 @@ from alses.report import charts
 from alses.report.data import TERRITOIRES, Ligne, ReportData
 from alses.report.formats import pct, typo
 from alses.report.phrases import cell, focus, phrases
+from alses.secret import MARQUE, marque_html
 
 #: Indicators whose modalities have a natural order; the others are shown by share.
 ORDINAUX = {"age", "classe_age", "anciennete", "mobilisation", "partenaires_territoire"}
@@ -71,7 +72,7 @@ def graphique_territoires(data: ReportData, ind: str, modalite: str) -> tuple[st
             }
         )
         if secret:
-            mots.append(f"{r.territoire_libelle} : moins de 10, non publié")
+            mots.append(f"{r.territoire_libelle} : « {MARQUE} » (secret statistique)")
         else:
             s = {
                 "supérieur": ", significativement au-dessus du reste du Nord",
@@ -129,7 +130,7 @@ def bloc(data: ReportData, ind: str, titre: str, k: int, avec_territoires: bool)
 
 def tableau(data: ReportData, ind: str, titre: str) -> Bloc:
     """The detailed table of one indicator: département (ALSES, PS, previous year) then
-    each territory, small cells shown « < 10 » (the companion document's tables)."""
+    each territory, suppressed cells marked as alses.secret says (the companion document)."""
     nord, ps, b = _depart(data, ind, titre)
     b.territoires = [(t, data.territoire_libelle(t)) for t in TERRITOIRES]
     for row in (Ligne(r) for r in nord.to_dict("records")):
@@ -147,10 +148,7 @@ def tableau(data: ReportData, ind: str, titre: str) -> Bloc:
             r = data.cell(ind, row.modalite, territoire=t)
             if _ok(r.secret_statistique):
                 b.secret = True
-                marque = (
-                    "&lt;\u00a010" if r.secret_statistique == "effectif inférieur à 10" else "s"
-                )
-                line["cells"].append(Markup(f'<span class="secret">{marque}</span>'))
+                line["cells"].append(marque_html())
             else:
                 line["cells"].append(cell(r, "valeur"))
         b.table.append(line)

@@ -17,6 +17,7 @@ from alses.report.blocs import Bloc, bloc, tableau
 from alses.report.data import TERRITOIRES, ReportData, load, reperes_insee, texte
 from alses.report.formats import nombre, pct, typo
 from alses.report.phrases import cell, lib, pop
+from alses.secret import DEFINITION
 from alses.territoires import DEPARTEMENT, LIBELLES
 
 #: Fields whose taux de renseignement under this share (département, ALSES) are named.
@@ -259,12 +260,14 @@ def sections(data: ReportData) -> list[Section]:
 
 
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("alses.report", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals["definition_secret"] = DEFINITION  # the suppression mark, defined
+    return env
 
 
 def render_html(data: ReportData) -> str:
@@ -302,7 +305,7 @@ def render(warehouse: Path, annee: str, data: ReportData | None = None):
 
 def render_tableaux(data: ReportData) -> str:
     """The companion document: every indicator's detailed table (département, PS,
-    previous year, each territory), small cells « < 10 »."""
+    previous year, each territory), suppressed cells marked as alses.secret says."""
     sections_ = [
         {"titre": titre, "blocs": [tableau(data, ind, sous) for ind, sous, _ in items]}
         for _, titre, items in PLAN

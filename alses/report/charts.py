@@ -16,6 +16,7 @@ from html import escape
 import pandas as pd
 
 from alses.report.formats import nombre, pct, typo
+from alses.secret import DEFINITION, GRAPHIQUE_NON_TRACE, MARQUE
 from alses.territoires import DEPARTEMENT, TERRITOIRES
 
 #: One colour per territory, for the whole report (colour-blind-safe Tableau 10 subset,
@@ -153,9 +154,15 @@ def bars_nord(
 
 def territoires_ic(lignes: list[dict], nord: float | None, titre: str, desc: str) -> str:
     """One horizontal bar per territory with its Wilson 95 % interval (whisker) and the
-    département as a dashed line; a suppressed cell is written « < 10 », not drawn.
+    département as a dashed line; a suppressed cell is written with the mark of
+    alses.secret, not drawn, and the text alternative defines the mark. When every bar
+    is suppressed, no chart: a paragraph says why (alses.secret.GRAPHIQUE_NON_TRACE).
 
     lignes: dicts with code, libelle, valeur, bas, haut, secret (bool), sens."""
+    if lignes and all(r["secret"] for r in lignes):
+        return f'<p class="note">{escape(typo(GRAPHIQUE_NON_TRACE))}</p>'
+    if any(r["secret"] for r in lignes):
+        desc = f"{desc} {DEFINITION}"
     label_w = max(largeur_texte(r["libelle"]) for r in lignes) + 10
     x0, x1 = label_w + 6, LARGEUR - 80
     tops = [r["haut"] for r in lignes if _ok(r.get("haut"))] + ([nord] if _ok(nord) else [])
@@ -167,7 +174,7 @@ def territoires_ic(lignes: list[dict], nord: float | None, titre: str, desc: str
         cy = y + h / 2
         body.append(_text(label_w, cy + 4, r["libelle"], "end"))
         if r["secret"] or not _ok(r["valeur"]):
-            body.append(_text(x0 + 4, cy + 4, "< 10 (secret statistique)" if r["secret"] else "—"))
+            body.append(_text(x0 + 4, cy + 4, MARQUE if r["secret"] else "—"))
             y += h
             continue
         sx = (x1 - x0) / top

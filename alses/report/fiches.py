@@ -15,6 +15,7 @@ from alses.report.build import environment
 from alses.report.data import ReportData
 from alses.report.formats import accents, pct
 from alses.report.phrases import cell, lib
+from alses.secret import est_masquee, marque_html
 
 #: (indicator, modality) compared with the département on the first page.
 REPERES = [
@@ -51,8 +52,8 @@ def _ok(v) -> bool:
 def _valeur(row) -> Markup:
     if row is None:
         return Markup("—")
-    if _ok(row.get("secret_statistique")):
-        return Markup('<span class="secret">&lt;\u00a010</span>')
+    if est_masquee(row):
+        return marque_html()
     return cell(row, "valeur")
 
 
@@ -87,17 +88,20 @@ def reperes(data: ReportData, t: str) -> list[dict]:
 
 
 def premiers(data: ReportData, ind: str, t: str, k: int = 5) -> list[dict]:
-    rows = data.cells(ind, territoire=t)
-    rows = rows[rows.valeur.notna()].sort_values(
+    """The k first modalities of the département (never suppressed), with the
+    territory's share beside: a suppressed territory cell is shown with the mark, not
+    dropped, and the list says nothing of where a suppressed cell would rank."""
+    nord = data.cells(ind)
+    nord = nord[nord.valeur.notna()].sort_values(
         ["valeur", "modalite_ordre"], ascending=[False, True]
     )
     out = []
-    for _, r in rows.head(k).iterrows():
+    for _, n in nord.head(k).iterrows():
         out.append(
             {
-                "libelle": r.modalite_libelle,
-                "t": _valeur(r),
-                "nord": cell(data.cell(ind, r.modalite), "valeur"),
+                "libelle": n.modalite_libelle,
+                "t": _valeur(data.cell(ind, n.modalite, territoire=t)),
+                "nord": cell(n, "valeur"),
             }
         )
     return out
@@ -149,7 +153,7 @@ def remplissage(data: ReportData, t: str) -> dict:
             if s not in sub.index:
                 vals.append("—")
             elif _ok(sub.loc[s, "secret_statistique"]):
-                vals.append(Markup('<span class="secret">&lt;\u00a010</span>'))
+                vals.append(marque_html())
             else:
                 vals.append(pct(sub.loc[s, "valeur"]))
         lignes.append({"libelle": accents(libelles.get(champ, champ)), "cells": vals})

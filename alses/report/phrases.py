@@ -200,6 +200,8 @@ def premiere_partout(data: ReportData, ind: str) -> Markup | None:
         return None
     code = top.iloc[0].modalite
     terr = data.by_territory(ind)
+    if terr.secret_statistique.notna().any():
+        return None  # a suppressed cell might rank first: say nothing
     autres = []
     for t in sorted(set(terr.territoire_code) - {DEPARTEMENT}):
         first = terr[(terr.territoire_code == t) & (terr.rang == 1)]
