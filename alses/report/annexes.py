@@ -9,6 +9,7 @@ from markupsafe import Markup
 from alses.report.data import TERRITOIRES, ReportData
 from alses.report.formats import decimal, nombre, typo
 from alses.report.phrases import cell
+from alses.secret import est_masquee, marque_html
 from alses.territoires import DEPARTEMENT
 
 REJETS = {"lignes_ecartees": "lignes écartées", "valeurs_videes": "valeurs vidées"}
@@ -65,8 +66,10 @@ def annexe_qualite(data: ReportData) -> dict:
         line = {"libelle": champ["modalite_libelle"], "cells": []}
         for t in [DEPARTEMENT, *TERRITOIRES]:
             r = data.cell("taux_renseignement", champ["modalite"], territoire=t)
-            if r is None or not _ok(r.valeur):
-                line["cells"].append(Markup("&lt;\u00a010") if r is not None else "—")
+            if est_masquee(r):
+                line["cells"].append(marque_html())
+            elif r is None or not _ok(r.valeur):
+                line["cells"].append("—")
             else:
                 line["cells"].append(cell(r, "valeur"))
         lignes.append(line)

@@ -17,7 +17,7 @@ from alses.report.blocs import Bloc, bloc, tableau
 from alses.report.data import TERRITOIRES, ReportData, load, reperes_insee, texte
 from alses.report.formats import nombre, pct, typo
 from alses.report.phrases import cell, lib, pop
-from alses.secret import DEFINITION
+from alses.secret import DEFINITION, est_masquee, marque_html
 from alses.territoires import DEPARTEMENT, LIBELLES
 
 #: Fields whose taux de renseignement under this share (département, ALSES) are named.
@@ -122,7 +122,11 @@ def volumes(data: ReportData) -> dict:
                 r = data.cell(ind, mod, territoire=t)
                 if r is not None:
                     row[f"{ind}_{mod}"] = (
-                        cell(r, "valeur") if _ok(r.valeur) else Markup("&lt;\u00a010")
+                        marque_html()
+                        if est_masquee(r)
+                        else cell(r, "valeur")
+                        if _ok(r.valeur)
+                        else "—"
                     )
         lignes.append(row)
     postes = data.cell("postes_alses", "TOTAL")
