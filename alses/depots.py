@@ -5,7 +5,10 @@
   naming the folder and what it holds.
 - ALSES_BDC_DIR unset: the default `data/bdc`; when it is absent or empty the synthetic
   demo drops are written there (and only there).
-- Outside the demo drops, no pseudonymisation secret, no load (alses/pseudonym.py).
+- Demo and real data never mix (alses/settings.py, the demo rule): a folder holding
+  demo years and real years is refused as a whole, and so is a year whose nature differs
+  from the years already in the warehouse; both before anything is loaded.
+- A real year needs a pseudonymisation secret: without it, no load (alses/pseudonym.py).
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ import os
 import re
 from pathlib import Path
 
-from alses.pseudonym import pseudo_secret
-from alses.settings import Settings, school_year_folders
+from alses.pseudonym import DEMO_SECRET, jeune_key, pseudo_secret
+from alses.settings import Settings, is_demo_year, school_year_folders
 
 _LOOKS_LIKE_A_YEAR = re.compile(r"^\s*(\d{4})\s*[^0-9]{1,3}\s*(\d{2}|\d{4})\s*$")
 
@@ -76,5 +79,94 @@ def drops_to_load(cfg: Settings, write_demo=None, announce=print) -> list[str]:
         announce(f"Aucun dépôt dans {cfg.bdc_dir} : écriture des données de démonstration.")
         write_demo(cfg.bdc_dir)
         years = school_year_folders(cfg.bdc_dir)
-    pseudo_secret(cfg.bdc_dir)
+    check_drops(cfg.bdc_dir, years)
+    if cfg.target == "duckdb" and cfg.warehouse.is_file():
+        import duckdb
+
+        with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
+            refuse_mixing(con, str(cfg.warehouse), natures(cfg.bdc_dir, years))
+    elif cfg.target == "postgres":
+        from alses import engine
+
+        with engine.connect() as con:
+            refuse_mixing(con, engine.describe(), natures(cfg.bdc_dir, years))
     return years
+
+
+def natures(bdc_dir: Path, years: list[str]) -> dict[str, bool]:
+    """Each year under `bdc_dir`: True for a demo year (the demo rule), False otherwise."""
+    return {y: is_demo_year(bdc_dir / y) for y in years}
+
+
+def _names(years) -> str:
+    return ", ".join(sorted(str(y) for y in years))
+
+
+def check_drops(bdc_dir: Path, years: list[str]) -> str:
+    """The secret for the drops under `bdc_dir`, after checking that they do not mix demo
+    and real years. Raises ConfigurationError or pseudonym.SecretError."""
+    nature = natures(bdc_dir, years)
+    demo = [y for y, d in nature.items() if d]
+    real = [y for y, d in nature.items() if not d]
+    if demo and real:
+        raise ConfigurationError(
+            f"{bdc_dir} mélange des données de démonstration ({_names(demo)}) et un vrai "
+            f"export ({_names(real)}) : les unes et les autres ne sont jamais chargées "
+            "ensemble. Rien n'a été chargé ni publié.\nPour charger le vrai export, au "
+            "choix :\n  - placez ses années dans un dossier à part et désignez-le : "
+            "export ALSES_BDC_DIR=/chemin/vers/l/export, puis make run ;\n  - ou "
+            f"supprimez les années de démonstration ({_names(bdc_dir / y for y in demo)}) "
+            "et l'entrepôt qu'elles ont construit (make clean), puis make run.\nUn vrai "
+            "export demande aussi ALSES_PSEUDO_SECRET (voir README, « Brancher un vrai "
+            "export BDC »)."
+        )
+    return pseudo_secret(bdc_dir)
+
+
+def warehouse_natures(con) -> dict[str, bool]:
+    """The years of the warehouse (`con`, DuckDB or PostgreSQL) and whether each is a demo
+    year (raw.depots). A year loaded before raw.depots existed is a demo year when the
+    warehouse's keys were computed with the demo secret (that of every demo run without
+    ALSES_PSEUDO_SECRET), otherwise it is not judged."""
+    from alses.engine import exists
+
+    if not exists(con, "raw", "chargements"):
+        return {}
+    found: dict[str, bool] = {}
+    if exists(con, "raw", "depots"):
+        found = {
+            a: bool(d)
+            for a, d in con.execute(
+                "select annee_scolaire, demonstration from raw.depots"
+            ).fetchall()
+        }
+    older = [
+        r[0]
+        for r in con.execute("select distinct annee_scolaire from raw.chargements").fetchall()
+        if r[0] not in found
+    ]
+    if older and exists(con, "raw", "cles_jeunes"):
+        row = con.execute("select usager_id_bdc, jeune_key from raw.cles_jeunes limit 1").fetchone()
+        if row and jeune_key(DEMO_SECRET, row[0]) == row[1]:
+            found |= {a: True for a in older}
+    return found
+
+
+def refuse_mixing(con, where: str, annees: dict[str, bool]) -> None:
+    """Raise ConfigurationError when the warehouse (`con`, described by `where`) holds
+    years of the other nature than `annees` (year → demo year), the same years included:
+    a demo warehouse never receives a real year, nor the reverse."""
+    held = warehouse_natures(con)
+    for demo in (True, False):
+        new = [a for a, d in annees.items() if d == demo]
+        other = [a for a, d in held.items() if d != demo]
+        if new and other:
+            kinds = ("de démonstration", "réelles") if demo else ("réelles", "de démonstration")
+            raise ConfigurationError(
+                f"L'entrepôt {where} contient des années {kinds[1]} ({_names(other)}) ; "
+                f"les années à charger sont {kinds[0]} ({_names(new)}). Les données de "
+                "démonstration et les vraies ne vont jamais dans le même entrepôt : rien "
+                "n'a été chargé ni publié.\nIndiquez un autre entrepôt (ALSES_WAREHOUSE, "
+                "et ALSES_PUBLISHED, ALSES_OUTPUT_DIR, ALSES_OPENDATA_DIR pour ses sorties) "
+                "ou supprimez celui-ci et ses sorties (make clean), puis relancez."
+            )

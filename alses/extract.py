@@ -33,6 +33,7 @@ from alses.contract import (
     parse_school_year,
     school_year_bounds,
 )
+from alses.depots import refuse_mixing
 from alses.pseudonym import jeune_key, pseudo_secret
 from alses.reading import (
     FORMULA,
@@ -43,6 +44,7 @@ from alses.reading import (
     read_csv_file,
     read_sheet,
 )
+from alses.settings import DEMO_YEAR_FILE, is_demo_year
 from alses.sql import identifier as _q
 from alses.sql import literal as _lit
 
@@ -64,6 +66,13 @@ create table if not exists raw.chargements (
 
 CLES_DDL = """
 create table if not exists raw.cles_jeunes (usager_id_bdc varchar, jeune_key varchar)"""
+
+#: One row per year loaded: whether it is a demo year (alses/settings.py, the demo rule).
+#: A warehouse holding demo years refuses a real year, and the reverse (alses/depots.py).
+DEPOTS_DDL = """
+create table if not exists raw.depots (
+    annee_scolaire varchar, load_id varchar, demonstration boolean
+)"""
 
 ROW_SET_ASIDE = "ligne écartée"
 VALUE_EMPTIED = "valeur vidée"
@@ -130,6 +139,8 @@ def _drop_entries(drop: Path) -> tuple[dict[str, Path], Path | None, list[str]]:
     names = {t.file_name: t.name for t in TABLES}
     by_name: dict[str, list[Path]] = {}
     for p in sorted(drop.iterdir()):
+        if p.name == DEMO_YEAR_FILE:  # the demo rule's marker: neither a table nor reported
+            continue
         by_name.setdefault(p.name.lower(), []).append(p)
     for name, paths in by_name.items():
         if len(paths) > 1 and (name in names or name == WORKBOOK_NAME):
@@ -652,6 +663,7 @@ def _ensure_raw(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(QUARANTAINE_DDL)
     con.execute(CHARGEMENTS_DDL)
     con.execute(CLES_DDL)
+    con.execute(DEPOTS_DDL)
     # Warehouses built before these columns existed.
     con.execute("alter table raw.quarantaine add column if not exists ligne_fin integer")
     con.execute("alter table raw.chargements add column if not exists lignes_fichier bigint")
@@ -695,13 +707,21 @@ def _disk_full(exc: BaseException) -> bool:
     return "no space left on device" in text or "disk full" in text or "disque plein" in text
 
 
-def _disk_full_error(con: duckdb.DuckDBPyConnection, annee: str) -> DiskFullError:
+def _where(con: duckdb.DuckDBPyConnection) -> str:
+    """The warehouse file of `con`, for messages."""
     try:
-        where = con.execute(
-            "select path from duckdb_databases() where database_name = current_database()"
-        ).fetchone()[0]
+        return (
+            con.execute(
+                "select path from duckdb_databases() where database_name = current_database()"
+            ).fetchone()[0]
+            or "l'entrepôt"
+        )
     except duckdb.Error:
-        where = "l'entrepôt"
+        return "l'entrepôt"
+
+
+def _disk_full_error(con: duckdb.DuckDBPyConnection, annee: str) -> DiskFullError:
+    where = _where(con)
     return DiskFullError(
         f"{where} : disque plein pendant le chargement de l'année {annee}. Rien de cette "
         "année n'a été enregistré : l'entrepôt garde son état précédent et le fichier publié "
@@ -727,6 +747,7 @@ def load_drop(
         secret = pseudo_secret(drop.parent)
     if not drop.is_dir():
         raise BdcFileError(f"{drop} : dossier de dépôt introuvable.")
+    refuse_mixing(con, _where(con), {annee: is_demo_year(drop)})
     try:
         return _load(con, drop, nomenclatures, secret, annee)
     except OSError as exc:
@@ -739,6 +760,7 @@ def _load(
     con: duckdb.DuckDBPyConnection, drop: Path, nomenclatures: Path, secret: str, annee: str
 ) -> list[TableLoad]:
     load_id = drop_load_id(drop)
+    demo = is_demo_year(drop)
     _macros(con, nomenclatures)
     _drop_temporaries(con)
     loads: list[TableLoad] = []
@@ -808,6 +830,8 @@ def _load(
                     lines[tl.table],
                 ],
             )
+        con.execute("delete from raw.depots where annee_scolaire = ?", [annee])
+        con.execute("insert into raw.depots values (?, ?, ?)", [annee, load_id, demo])
         _keys(con, secret)
         _commit(con)
     except Exception as exc:

@@ -15,13 +15,15 @@ from pathlib import Path
 import duckdb
 
 from alses.contract import TABLES
-from alses.engine import PgConnection
+from alses.depots import refuse_mixing
+from alses.engine import PgConnection, describe
 from alses.extract import TableLoad, _ensure_raw, load_drop
 from alses.pseudonym import jeune_key, pseudo_secret
+from alses.settings import is_demo_year
 from alses.sql import identifier as _q
 
 #: The tables of one year copied from the in-process DuckDB (all carry annee_scolaire).
-YEAR_TABLES = [t.name for t in TABLES] + ["quarantaine", "chargements"]
+YEAR_TABLES = [t.name for t in TABLES] + ["quarantaine", "chargements", "depots"]
 
 #: The tables holding a BDC usager_id (the keys cover every year on the server).
 USAGER_TABLES = ("usagers", "situations", "interventions", "actions_participants")
@@ -37,6 +39,8 @@ def load_drop_postgres(
     if secret is None:
         secret = pseudo_secret(drop.parent)
     annee = drop.name
+    refuse_mixing(PgConnection(pg), describe(), {annee: is_demo_year(drop)})
+    pg.rollback()  # the check's reads leave no transaction open
     with duckdb.connect() as mem:
         loads = load_drop(mem, drop, nomenclatures, secret=secret)
         con = PgConnection(pg)

@@ -5,9 +5,10 @@ is loaded (alses/extract.py): the keys are written to `raw.cles_jeunes` and the 
 models read them from there. The secret never appears in SQL text, dbt's compiled SQL or
 artifacts, logs, or the warehouse (tests/test_hostile_run.py looks for it).
 
-Outside the demo drops a run without the secret stops before loading anything; the
-demo drops use the documented demo secret below (their keys can be recomputed by anyone,
-which does not matter for synthetic jeunes). See docs/contrat_bdc.md for what rotating
+A run without the secret stops before loading anything unless every drop is a demo
+year (alses/settings.py, the demo rule): the demo years use the documented demo secret
+below (their keys can be recomputed by anyone, which does not matter for synthetic
+jeunes), and that secret never keys a real year. See docs/contrat_bdc.md for what rotating
 the secret does.
 """
 
@@ -33,6 +34,13 @@ class SecretError(Exception):
 def pseudo_secret(bdc_dir: Path) -> str:
     """The secret for the drops under `bdc_dir`, or a French error saying how to set it."""
     secret = os.environ.get(ENV, "")
+    if secret == DEMO_SECRET and not is_demo(bdc_dir):
+        raise SecretError(
+            f"{ENV} vaut le secret publié des données de démonstration : il ne peut pas "
+            f"servir à un vrai export (n'importe qui recalculerait les clés des jeunes). "
+            f"Rien n'a été chargé depuis {bdc_dir}. Choisissez un secret à vous, d'au moins "
+            f"{MIN_LENGTH} caractères (voir README, « Brancher un vrai export BDC »)."
+        )
     if not secret:
         if is_demo(bdc_dir):
             return DEMO_SECRET

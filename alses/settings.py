@@ -196,14 +196,35 @@ def _target() -> str:
     return target
 
 
-#: The first line of the README the demo generator writes beside its drops.
+#: The first line of the file that marks a demo year (and of the README the generator
+#: writes beside its drops, which decides nothing).
 DEMO_MARKER = "# Données de démonstration — SYNTHÉTIQUES"
+
+#: The demo rule: a school year is demo data when, and only when, its own folder holds
+#: this file (a regular file, not a link) whose first line is DEMO_MARKER. Only the demo
+#: generator writes it (alses/demo/generator.py), one per year; nothing beside the drops
+#: decides it, so a real export copied beside demo years stays a real year. The
+#: extraction neither loads nor reports it. See docs/contrat_bdc.md, « Démonstration ».
+DEMO_YEAR_FILE = "DEMONSTRATION_ALSES.md"
+
+
+def is_demo_year(drop: Path) -> bool:
+    """True when the year folder `drop` was written by the demo generator (DEMO_YEAR_FILE)."""
+    marker = drop / DEMO_YEAR_FILE
+    try:
+        if marker.is_symlink() or not marker.is_file():
+            return False
+        with marker.open(encoding="utf-8") as fh:
+            return fh.readline(len(DEMO_MARKER) + 2).rstrip("\r\n") == DEMO_MARKER
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def is_demo(bdc_dir: Path) -> bool:
-    """True when the drops under `bdc_dir` are the synthetic demo ones."""
-    readme = bdc_dir / "README.md"
-    return readme.is_file() and readme.read_text(encoding="utf-8").startswith(DEMO_MARKER)
+    """True when there are drops under `bdc_dir` and every one is a demo year (a folder
+    mixing demo and real years is refused before any load: alses/depots.py)."""
+    years = school_year_folders(bdc_dir)
+    return bool(years) and all(is_demo_year(bdc_dir / y) for y in years)
 
 
 def school_year_folders(bdc_dir: Path) -> list[str]:

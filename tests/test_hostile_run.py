@@ -13,7 +13,7 @@ import pytest
 
 from alses.extract import load_drop
 from alses.pseudonym import DEMO_SECRET, SecretError
-from alses.settings import ROOT, artefacts_dbt
+from alses.settings import DEMO_MARKER, DEMO_YEAR_FILE, ROOT, artefacts_dbt
 from tests.bdc_fixture import tables, write_drop
 from tests.conftest import NOMENCLATURES
 
@@ -88,7 +88,7 @@ def test_secret_or_stop_rules(tmp_path, monkeypatch):
     def demo(folder):
         written.append(folder)
         (folder / "2021-2022").mkdir(parents=True)
-        (folder / "README.md").write_text("# Données de démonstration — SYNTHÉTIQUES\n")
+        (folder / "2021-2022" / DEMO_YEAR_FILE).write_text(DEMO_MARKER + "\n")
 
     cfg = settings()
     assert drops_to_load(cfg, write_demo=demo) == ["2021-2022"]

@@ -18,7 +18,7 @@ import duckdb
 import pytest
 
 from alses.publish import publish
-from alses.settings import DEMO_MARKER, ROOT, artefacts_dbt
+from alses.settings import DEMO_MARKER, DEMO_YEAR_FILE, ROOT, artefacts_dbt
 from tests.bdc_fixture import write_drop
 from tests.conftest import run_year
 
@@ -137,11 +137,12 @@ def test_a_run_publishes_then_a_failing_check_leaves_the_file_untouched(operatio
     ]
     assert len(marts) == 2, marts
     publication = dg.AssetKey(["publication", "marts_analystes"])
-    (tmp / "bdc" / "README.md").write_text(DEMO_MARKER + "\n", encoding="utf-8")
+    marker = tmp / "bdc" / "2021-2022" / DEMO_YEAR_FILE
+    marker.write_text(DEMO_MARKER + "\n", encoding="utf-8")
     try:
         failed = run_year(asset_selection=[*marts, publication])
     finally:
-        (tmp / "bdc" / "README.md").unlink()
+        marker.unlink()
     assert not failed.success
     echecs = {
         r["unique_id"]: r["status"]

@@ -26,7 +26,7 @@ from faker import Faker
 from alses.contract import TABLES_BY_NAME
 from alses.demo import targets as T
 from alses.demo.quotas import allocate, largest_remainder
-from alses.settings import DEMO_MARKER
+from alses.settings import DEMO_MARKER, DEMO_YEAR_FILE
 from alses.territoires import LIBELLES, TERRITOIRES
 
 SEED = 2022
@@ -54,6 +54,18 @@ catalogue reproduisent les chiffres publiés du rapport ALSES 2021-2022
 (`seeds/published_figures.csv`) ; voir `docs/donnees_demo.md`.
 
 Ne pas modifier à la main : le générateur réécrit ces fichiers.
+"""
+)
+#: The file that makes a year folder a demo year (alses/settings.py, DEMO_YEAR_FILE).
+README_ANNEE = (
+    DEMO_MARKER
+    + """
+
+L'année {annee} de ce dossier est une année de démonstration, écrite par
+`python -m alses.demo.generator` (graine {seed}) : aucune ligne ne décrit une personne
+réelle. Ce fichier la désigne comme telle ; un vrai export n'en contient jamais. Une
+année de démonstration et une vraie année ne sont jamais chargées ensemble
+(docs/contrat_bdc.md, « Démonstration »).
 """
 )
 
@@ -935,6 +947,10 @@ class Generator:
         )
         self._actions(folder, y0, jeunes, extra)
         (root / "README.md").write_text(README.format(seed=SEED), encoding="utf-8")
+        # The demo rule (alses/settings.py): this year is demo data because of this file.
+        (folder / DEMO_YEAR_FILE).write_text(
+            README_ANNEE.format(seed=SEED, annee=annee), encoding="utf-8"
+        )
 
     def _usager(self, j: Jeune, y0: int) -> dict:
         nom, prenom, adresse = j.identity  # type: ignore[attr-defined]

@@ -4,12 +4,12 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from alses.contract import TABLES
+from alses.depots import check_drops
 from alses.engine import connect, pg_connect
 from alses.extract import load_drop
 from alses.pgload import load_drop_postgres
-from alses.pseudonym import pseudo_secret
 from alses.retention import annee_purgee, message_purgee
-from alses.settings import settings
+from alses.settings import school_year_folders, settings
 from orchestration.partitions import annee_scolaire
 
 RAW_KEYS = {t.name: dg.AssetKey(["raw", t.name]) for t in TABLES}
@@ -58,7 +58,8 @@ def bdc_raw(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
     """Load the drop of each of the run's school years into schema `raw`, replacing
     that year's rows (a backfill loads every year in one run)."""
     cfg = settings()
-    secret = pseudo_secret(cfg.bdc_dir)  # before anything is read: no secret, no load
+    # before anything is read: no demo and real years together, no secret no load
+    secret = check_drops(cfg.bdc_dir, school_year_folders(cfg.bdc_dir))
     annees = list(context.partition_keys)
     postgres = cfg.target == "postgres"
     totals: dict[str, dict[str, int]] = {}
