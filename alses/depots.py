@@ -117,8 +117,8 @@ def check_drops(bdc_dir: Path, years: list[str]) -> str:
             "export ALSES_BDC_DIR=/chemin/vers/l/export, puis make run ;\n  - ou "
             f"supprimez les années de démonstration ({_names(bdc_dir / y for y in demo)}) "
             "et l'entrepôt qu'elles ont construit (make clean), puis make run.\nUn vrai "
-            "export demande aussi ALSES_PSEUDO_SECRET (voir README, « Brancher un vrai "
-            "export BDC »)."
+            "export demande aussi ALSES_PSEUDO_SECRET (voir README, « Pour les "
+            "coordinateurs et l'exploitation »)."
         )
     return pseudo_secret(bdc_dir)
 

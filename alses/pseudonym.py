@@ -39,7 +39,8 @@ def pseudo_secret(bdc_dir: Path) -> str:
             f"{ENV} vaut le secret publié des données de démonstration : il ne peut pas "
             f"servir à un vrai export (n'importe qui recalculerait les clés des jeunes). "
             f"Rien n'a été chargé depuis {bdc_dir}. Choisissez un secret à vous, d'au moins "
-            f"{MIN_LENGTH} caractères (voir README, « Brancher un vrai export BDC »)."
+            f"{MIN_LENGTH} caractères (voir README, « Pour les coordinateurs et "
+            "l'exploitation »)."
         )
     if not secret:
         if is_demo(bdc_dir):
@@ -50,7 +51,7 @@ def pseudo_secret(bdc_dir: Path) -> str:
             f"{MIN_LENGTH} caractères, gardé hors du dépôt de code et toujours le même d'une "
             f"année sur l'autre, par exemple :\n  export {ENV}=\"$(python3 -c 'import "
             "secrets; print(secrets.token_urlsafe(32))')\"\npuis relancez (voir README, "
-            "« Brancher un vrai export BDC »)."
+            "« Pour les coordinateurs et l'exploitation »)."
         )
     if len(secret) < MIN_LENGTH:
         raise SecretError(
