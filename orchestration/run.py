@@ -130,6 +130,7 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO, forcer: bool = Fals
     # fork (_demo_pendant_l_import, above): no child inherits a pooled SQLite connection.
     garder_les_connexions(instance)
     from orchestration.definitions import defs  # imported here: its output goes to the log
+    from orchestration.resources import dbt, warehouse
 
     _imports_faits()
 
@@ -158,6 +159,9 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO, forcer: bool = Fals
                 instance=instance,
                 raise_on_error=False,
                 run_config={"loggers": {"progression": {}}},
+                # this run's settings, not those of the definitions' import (tests run
+                # main() many times in one process)
+                resources={"warehouse": warehouse(), "dbt": dbt()},
                 **partitions_du_run(instance, a_charger),
             )
         finally:

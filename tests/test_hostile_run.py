@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import gc
 import os
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -95,7 +96,7 @@ def test_secret_or_stop_rules(tmp_path, monkeypatch):
     assert written == [tmp_path / "data" / "bdc"]
     assert pseudo_secret(cfg.bdc_dir) == DEMO_SECRET
     # a default folder holding something else is not overwritten either
-    (cfg.bdc_dir / "2021-2022").rmdir()
+    shutil.rmtree(cfg.bdc_dir / "2021-2022")
     (cfg.bdc_dir / "notes.txt").write_text("x")
     with pytest.raises(ConfigurationError, match="notes.txt"):
         drops_to_load(cfg, write_demo=demo)
