@@ -107,10 +107,17 @@ def drop_load_id(drop: Path) -> str:
 
 
 def _macros(con: duckdb.DuckDBPyConnection, nomenclatures: Path) -> None:
+    # Labels are matched on `bdc_norm` (docs/contrat_bdc.md, « Libellés et espaces »):
+    # invisible format characters removed (zero-width spaces and joiners, word joiner,
+    # BOM, soft hyphen), every run of Unicode spaces one space, trimmed, accents
+    # stripped, lower case. A multi-valued piece is trimmed by `bdc_trim` (the same
+    # spaces and invisible characters): a piece holding nothing else is empty.
     con.execute(
         r"""
-        create or replace temp macro bdc_norm(v) as
-            lower(regexp_replace(strip_accents(trim(v)), '\s+', ' ', 'g'));
+        create or replace temp macro bdc_norm(v) as lower(strip_accents(trim(regexp_replace(
+            regexp_replace(v, '\p{Cf}', '', 'g'), '[\s\pZ]+', ' ', 'g'))));
+        create or replace temp macro bdc_trim(v) as
+            regexp_replace(v, '^[\s\pZ\p{Cf}]+|[\s\pZ\p{Cf}]+$', '', 'g');
         create or replace temp macro bdc_date(v) as case
             when regexp_full_match(trim(v), '[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}')
                 then try_strptime(trim(v), '%d/%m/%Y')::date
@@ -315,6 +322,15 @@ def _row_checks(table: Table, annee: str) -> list[tuple[str, str, str, str]]:
         # set aside while reading: malformed line, unreadable encoding or formula
         ("_motif is not null", "", "_detail", "_motif")
     ]
+    if len(_unreadable_fields(table, annee)) >= SHIFTED_MIN:
+        checks.append(
+            (
+                f"_champs_illisibles >= {SHIFTED_MIN}",
+                "",
+                "cast(_champs_illisibles as varchar) || ' champs illisibles'",
+                _lit(SHIFTED),
+            )
+        )
     for k in table.key:
         checks.append((f"{_q(k)} is null", k, "null", _lit("clé absente")))
     key = ", ".join(_q(k) for k in table.key)
@@ -374,6 +390,52 @@ def _row_checks(table: Table, annee: str) -> list[tuple[str, str, str, str]]:
                 )
             )
     return checks
+
+
+#: « ligne décalée » (contract, « Bad input », 2026-12-07): a row in which this many
+#: fields cannot be read is set aside whole, and none of its values is recorded.
+SHIFTED_MIN = 3
+SHIFTED = (
+    "ligne décalée : au moins trois champs illisibles, les valeurs ne sont pas dans leurs "
+    "colonnes (un ; dans un texte et un champ manquant ailleurs ?) ; aucune valeur n'est "
+    "gardée"
+)
+
+
+def _unreadable_fields(table: Table, annee: str) -> list[str]:
+    """Per column that can count towards a shifted row, SQL true when the row's value
+    cannot be read: a label that matches nothing (in a multi-valued field, at least one
+    item: `mu_<table>`), a date, a number, a Oui/Non or a UAI code that cannot be read, a
+    number out of its range. Empty values, free texts, identifiers and references do not
+    count (contract, « ligne décalée »)."""
+    out = []
+    for col in table.columns:
+        v = _q(col.name)
+        if col.multi:
+            if col.kind == "code":
+                out.append(
+                    f"coalesce((select m.mauvais from mu_{table.name} m where m.colonne = "
+                    f"{_lit(col.name)} and m.valeur = {v}), false)"
+                )
+        elif col.kind in ("date", "int", "code", "yesno") or (col.kind != "ref" and col.pattern):
+            out.append(f"({v} is not null and not ({_valid_single(col, v, annee)}))")
+    return out
+
+
+def _shifted_items(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    """`mu_<table>`: per distinct cell of each multi-valued label column, whether one of
+    its items matches no label (each distinct cell checked once)."""
+    cols = [c for c in table.columns if c.multi and c.kind == "code"]
+    parts = [
+        f"select {_lit(c.name)} as colonne, valeur, bool_or({_code(c, 'item')} is null) "
+        f"as mauvais from (select valeur, bdc_trim(unnest(string_split(valeur, '|'))) as item "
+        f"from (select distinct {_q(c.name)} as valeur from src_{table.name} "
+        f"where {_q(c.name)} is not null)) where item <> '' group by valeur"
+        for c in cols
+    ]
+    if not parts:
+        parts = ["select null::varchar as colonne, null::varchar as valeur, false as mauvais"]
+    con.execute(f"create or replace temp table mu_{table.name} as {' union all '.join(parts)}")
 
 
 def _case(checks: list[tuple[str, str, str, str]], pick: int) -> str:
@@ -489,10 +551,16 @@ def _load_table(
         )
         return TableLoad(t, reading.source, 0, 0, 0, 0)
     checks = _row_checks(table, annee)
+    unreadable = _unreadable_fields(table, annee)
+    source = f"src_{t}"
+    if len(unreadable) >= SHIFTED_MIN:
+        _shifted_items(con, table)
+        count = " + ".join(f"cast({u} as integer)" for u in unreadable)
+        source = f"(select *, {count} as _champs_illisibles from src_{t})"
     con.execute(
         f"create or replace temp table chk_{t} as select *, "
         f"{_case(checks, 3)} as _raison, {_case(checks, 1)} as _colonne, "
-        f"{_case(checks, 2)}::varchar as _valeur from src_{t}"
+        f"{_case(checks, 2)}::varchar as _valeur from {source}"
     )
     quarantine_cols = QCOLS + ", ligne_fin"
     con.execute(
@@ -587,7 +655,7 @@ def _clean_multi(
     t = table.name
     con.execute(
         "create or replace temp table items as "
-        "select colonne, valeur, pos, trim(item) as item from ("
+        "select colonne, valeur, pos, bdc_trim(item) as item from ("
         + " union all ".join(
             f"select {_lit(c.name)} as colonne, valeur, "
             f"unnest(string_split(valeur, '|')) as item, "
@@ -596,7 +664,7 @@ def _clean_multi(
             f"where {_q(c.name)} is not null)"
             for c in columns
         )
-        + ") where trim(item) <> ''"
+        + ") where bdc_trim(item) <> ''"
     )
     lookups = []
     for c in columns:
@@ -858,7 +926,7 @@ def _drop_temporaries(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"drop view src_{t}")
         else:
             con.execute(f"drop table if exists src_{t}")
-        for prefix in ("src0", "lu", "chk", "ok", "cells"):
+        for prefix in ("src0", "lu", "mu", "chk", "ok", "cells"):
             con.execute(f"drop table if exists {prefix}_{t}")
 
 

@@ -20,8 +20,10 @@ done set-wise in SQL (alses/extract.py).
 
 The contract's CSV rules, as applied here (docs/contrat_bdc.md, « Lecture d'un fichier »):
 - encoding decided per file (BOM or a valid UTF-8 multi-byte character → UTF-8; other
-  bytes above 127 → Windows-1252; UTF-16 or binary → the file is unreadable), then per
-  line: a line that does not decode is set aside whole, reason « encodage illisible »;
+  bytes above 127 → Windows-1252; a UTF-16 or UTF-32 BOM → the file is unreadable), then
+  per line: a line that does not decode, or holds a NUL byte wherever it is in the file,
+  is set aside whole, reason « encodage illisible »; a NUL in the header makes the file
+  unreadable (UTF-16 without BOM, binary);
 - a record is one physical line. A quoted field that is not closed on its line runs on,
   as in any CSV reader, to the line where its quote closes (or the end of the file):
   that record is set aside whole, reason « ligne mal formée », with its first and last
@@ -161,12 +163,6 @@ def detect_encoding(fh: BinaryIO, source: str) -> str:
     if head.startswith(codecs.BOM_UTF8):
         fh.seek(0)
         return "utf-8-sig"
-    if b"\x00" in head:
-        raise BdcFileError(
-            f"{source} : le fichier contient des octets nuls dès le début : c'est un fichier "
-            "UTF-16 ou un fichier binaire, pas un CSV lisible. Ré-enregistrez-le en « CSV "
-            "UTF-8 (délimité par des points-virgules) »."
-        )
     high = False
     total = len(head)
     chunk, tail = head, b""
@@ -336,6 +332,12 @@ def _header(records: Iterator[Record], table: Table, source: str) -> tuple[Recor
         raise BdcFileError(
             f"{where} : en-tête mal formé (guillemet ouvert et non refermé, jusqu'à la ligne "
             f"{first.last}). Corrigez l'en-tête ou ré-exportez le fichier depuis la BDC."
+        )
+    if first.motif == ENCODING_NUL:  # a NUL is decided per line: in the header, the file
+        raise BdcFileError(
+            f"{where} : l'en-tête contient des octets nuls : c'est un fichier UTF-16 ou un "
+            "fichier binaire, pas un CSV lisible. Ré-enregistrez-le en « CSV UTF-8 (délimité "
+            "par des points-virgules) »."
         )
     if first.motif and first.motif.startswith("encodage"):
         raise BdcFileError(
@@ -689,9 +691,20 @@ def read_csv_file(
 
 
 def read_sheet(workbook, formulas, sheet_name: str, path: Path, table: Table, out: Path):
+    """A sheet read whatever its `<dimension>` says: openpyxl's read-only mode trusts that
+    declared range (a wrong one, which Excel and LibreOffice ignore, would cut the sheet
+    to its first column), so it is dropped (`reset_dimensions`, openpyxl's documented
+    remedy) and the sheet's extent measured from its cells, in one more pass."""
     source = f"{path.name}[{sheet_name}]"
-    rows = workbook[sheet_name].iter_rows(values_only=True)
-    raw = formulas[sheet_name].iter_rows(values_only=True)
+    values, cells = workbook[sheet_name], formulas[sheet_name]
+    values.reset_dimensions()
+    cells.reset_dimensions()
+    width = height = 0
+    for height, row in enumerate(values.iter_rows(values_only=True), start=1):  # noqa: B007
+        width = max(width, len(row))
+    # Every row as wide as the widest, as a sheet with a right dimension reads.
+    rows = values.iter_rows(max_col=width or None, values_only=True)
+    raw = cells.iter_rows(max_col=width or None, values_only=True)
     reading = normalize(sheet_records(rows, raw), table, source, out)
-    reading.lines = workbook[sheet_name].max_row or 0
+    reading.lines = height
     return reading
