@@ -335,9 +335,9 @@ def _header(records: Iterator[Record], table: Table, source: str) -> tuple[Recor
         )
     if first.motif == ENCODING_NUL:  # a NUL is decided per line: in the header, the file
         raise BdcFileError(
-            f"{where} : l'en-tête contient des octets nuls : c'est un fichier UTF-16 ou un "
-            "fichier binaire, pas un CSV lisible. Ré-enregistrez-le en « CSV UTF-8 (délimité "
-            "par des points-virgules) »."
+            f"{source} : l'en-tête (ligne {first.first}) contient des octets nuls : c'est un "
+            "fichier UTF-16 ou un fichier binaire, pas un CSV lisible. Ré-enregistrez-le en "
+            "« CSV UTF-8 (délimité par des points-virgules) »."
         )
     if first.motif and first.motif.startswith("encodage"):
         raise BdcFileError(

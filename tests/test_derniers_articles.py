@@ -215,5 +215,5 @@ def test_a_nul_byte_is_decided_per_line_wherever_it_is(tmp_path, con, load, padd
     assert con.execute("select count(*) from raw.interventions").fetchone() == (len(rows) - 1,)
     # in the header: the file cannot be read (UTF-16 without BOM looks like this)
     path.write_bytes("intervention_id".encode("utf-16-le") + b"\n" + b"\n".join(lines[1:]))
-    with pytest.raises(BdcFileError, match=r"interventions\.csv, ligne 1 : l'en-tête contient"):
+    with pytest.raises(BdcFileError, match=r"interventions\.csv : l'en-tête \(ligne 1\) contient"):
         load(drop)
