@@ -20,25 +20,58 @@ from pathlib import Path
 from alses.pseudonym import DEMO_SECRET, jeune_key, pseudo_secret
 from alses.settings import Settings, is_demo_year, school_year_folders
 
-_LOOKS_LIKE_A_YEAR = re.compile(r"^\s*(\d{4})\s*[^0-9]{1,3}\s*(\d{2}|\d{4})\s*$")
+#: A name that starts like a school year (`2021-2022 (copie)`, `2022_2023`, `2022-2024`).
+_LOOKS_LIKE_A_YEAR = re.compile(r"^\s*((?:19|20)\d{2})(?!\d)")
 
 
 class ConfigurationError(Exception):
     """The export folder cannot be used: nothing is loaded, nothing is written."""
 
 
+def _why_not_a_year(name: str, start: int) -> str:
+    """Why a folder named like a year is not read as one."""
+    if name != name.strip():
+        return "espace au début ou à la fin du nom"
+    m = re.fullmatch(r"(\d{4})(\D{1,3})(\d{2,4})", name)
+    if m and m[2] != "-":
+        return f"séparateur « {m[2].strip() or 'espace'} » au lieu de « - »"
+    if m and len(m[3]) == 2:
+        return "seconde année sur deux chiffres"
+    if m and int(m[3]) != start + 1:
+        return "les deux années ne se suivent pas"
+    return "texte en plus de l'année"
+
+
+def ignored_year_like(bdc_dir: Path, years: list[str]) -> list[str]:
+    """Each entry of `bdc_dir` that looks like a school year but is not read as a drop,
+    with the reason and what to do (the name to give it)."""
+    out = []
+    for p in sorted(bdc_dir.iterdir(), key=lambda p: p.name):
+        m = _LOOKS_LIKE_A_YEAR.match(p.name)
+        if p.name in years or not m:
+            continue
+        start = int(m[1])
+        name = f"{start}-{start + 1}"
+        if p.is_symlink() and not p.exists():
+            why = "lien cassé, sa cible n'existe pas"
+            todo = f"remplacez-le par le dossier de l'année, nommé « {name} »"
+        elif not p.is_dir():
+            why = "ce n'est pas un dossier"
+            todo = f"un dépôt est un dossier « {name} » qui contient les fichiers de l'année"
+        else:
+            why = _why_not_a_year(p.name, start)
+            todo = f"renommez-le « {name} »"
+            if name in years:
+                todo += f" ; le dossier « {name} » est déjà chargé : gardez-en un seul"
+        out.append(f"« {p.name} » ressemble à une année mais n'est pas lu ({why}) : {todo}")
+    return out
+
+
 def _listing(folder: Path) -> tuple[str, list[str]]:
     entries = sorted(folder.iterdir(), key=lambda p: p.name)
     shown = [p.name + ("/" if p.is_dir() else "") for p in entries[:12]]
     found = ", ".join(shown) + (f", … ({len(entries)} en tout)" if len(entries) > 12 else "")
-    hints = []
-    for p in entries:
-        m = _LOOKS_LIKE_A_YEAR.match(p.name)
-        if m and p.name != f"{m[1]}-{int(m[1]) + 1}":
-            hints.append(
-                f"« {p.name} » ressemble à une année : renommez-le « {m[1]}-{int(m[1]) + 1} »"
-            )
-    return (found or "rien (dossier vide)"), hints
+    return (found or "rien (dossier vide)"), ignored_year_like(folder, [])
 
 
 def unusable_folder(bdc_dir: Path, variable: str = "ALSES_BDC_DIR") -> ConfigurationError:
@@ -79,6 +112,8 @@ def drops_to_load(cfg: Settings, write_demo=None, announce=print) -> list[str]:
         announce(f"Aucun dépôt dans {cfg.bdc_dir} : écriture des données de démonstration.")
         write_demo(cfg.bdc_dir)
         years = school_year_folders(cfg.bdc_dir)
+    for ignored in ignored_year_like(cfg.bdc_dir, years):
+        announce(f"Ignoré : {ignored}.")
     check_drops(cfg.bdc_dir, years)
     if cfg.target == "duckdb" and cfg.warehouse.is_file():
         import duckdb
@@ -89,6 +124,7 @@ def drops_to_load(cfg: Settings, write_demo=None, announce=print) -> list[str]:
         from alses import engine
 
         with engine.connect() as con:
+            refuse_without_roles(con, engine.describe())
             refuse_mixing(con, engine.describe(), natures(cfg.bdc_dir, years))
     return years
 
@@ -170,3 +206,28 @@ def refuse_mixing(con, where: str, annees: dict[str, bool]) -> None:
                 "et ALSES_PUBLISHED, ALSES_OUTPUT_DIR, ALSES_OPENDATA_DIR pour ses sorties) "
                 "ou supprimez celui-ci et ses sorties (make clean), puis relancez."
             )
+
+
+def refuse_without_roles(con, where: str) -> None:
+    """On PostgreSQL, before anything is loaded: the group roles the build grants rights
+    to (`make roles`, alses/roles.py) must exist, or dbt fails half-way with
+    « role … does not exist »."""
+    from alses.roles import ANALYSTE, CHARGEMENT
+
+    wanted = (ANALYSTE, CHARGEMENT)
+    present = {
+        r[0]
+        for r in con.execute(
+            "select rolname from pg_roles where rolname in (?, ?)", list(wanted)
+        ).fetchall()
+    }
+    missing = [r for r in wanted if r not in present]
+    verbe = "n'existe" if len(missing) == 1 else "n'existent"
+    if missing:
+        raise ConfigurationError(
+            f"{where} : {' et '.join(f'le rôle {r}' for r in missing)} "
+            f"{verbe} pas encore sur ce serveur ; "
+            "les modèles leur donnent des droits et échoueraient. Rien n'a été chargé. "
+            "Lancez d'abord, une fois, avec le compte propriétaire : make roles ; puis "
+            "relancez make run (voir docs/postgresql.md)."
+        )

@@ -81,6 +81,10 @@ COLUMN_ABSENT = "colonne absente"
 FILE_IGNORED = "fichier ignoré"
 
 
+class YearNotBuildableError(Exception):
+    """No intervention of the year could be loaded: there is nothing to build."""
+
+
 class DiskFullError(Exception):
     """The disk filled up while the warehouse was written: nothing of the year was kept."""
 
@@ -803,11 +807,14 @@ def load_drop(
     drop: Path,
     nomenclatures: Path,
     secret: str | None = None,
+    buildable: bool = False,
 ) -> list[TableLoad]:
     """Load the drop folder `drop` (named after its school year) into `raw`, replacing it.
 
     `secret` is the pseudonymisation secret (by default from ALSES_PSEUDO_SECRET, see
-    alses/pseudonym.py): checked before anything is read.
+    alses/pseudonym.py): checked before anything is read. `buildable`: the year is to be
+    built (the job), so a drop from which no intervention can be loaded is refused
+    whole (YearNotBuildableError), before anything of it is written.
     """
     annee = drop.name
     parse_school_year(annee)
@@ -817,15 +824,53 @@ def load_drop(
         raise BdcFileError(f"{drop} : dossier de dépôt introuvable.")
     refuse_mixing(con, _where(con), {annee: is_demo_year(drop)})
     try:
-        return _load(con, drop, nomenclatures, secret, annee)
+        return _load(con, drop, nomenclatures, secret, annee, buildable)
     except OSError as exc:
         if _disk_full(exc):
             raise _disk_full_error(con, annee) from exc
         raise BdcFileError(f"{drop} : lecture impossible ({exc.strerror or exc}).") from exc
 
 
+def _not_buildable(
+    con: duckdb.DuckDBPyConnection, annee: str, load_id: str, loads: list[TableLoad]
+) -> str:
+    """Why a year cannot be built, file by file: the rows set aside, their commonest
+    reason and the first line that has it."""
+    rows = {
+        r[0]: r[1:]
+        for r in con.execute(
+            f"select table_bdc, mode(motif), min(ligne) from q_{load_id} "
+            "where traitement = ? group by table_bdc",
+            [ROW_SET_ASIDE],
+        ).fetchall()
+    }
+    detail = [
+        f"  {tl.fichier} : {tl.ecartees} sur {tl.lues}, surtout « {rows[tl.table][0]} » "
+        f"(dès la ligne {rows[tl.table][1]})"
+        for tl in loads
+        if tl.ecartees and tl.table in rows
+    ]
+    interventions = next(tl for tl in loads if tl.table == "interventions")
+    return (
+        f"{annee} : aucune intervention n'a pu être chargée ({interventions.fichier} : "
+        f"{interventions.lues} ligne(s) lue(s), {interventions.ecartees} écartée(s)) : "
+        "l'année n'a aucun jeune accompagné, ses indicateurs ne peuvent pas être calculés. "
+        "Rien de l'année n'a été chargé ni construit ; l'entrepôt et le fichier publié sont "
+        "inchangés.\n"
+        + ("Lignes écartées, par fichier :\n" + "\n".join(detail) + "\n" if detail else "")
+        + "Corrigez l'export de l'année (le premier fichier de la liste est souvent la "
+        "cause des suivants : une ligne écartée écarte celles qui s'y réfèrent), puis "
+        "relancez."
+    )
+
+
 def _load(
-    con: duckdb.DuckDBPyConnection, drop: Path, nomenclatures: Path, secret: str, annee: str
+    con: duckdb.DuckDBPyConnection,
+    drop: Path,
+    nomenclatures: Path,
+    secret: str,
+    annee: str,
+    buildable: bool = False,
 ) -> list[TableLoad]:
     load_id = drop_load_id(drop)
     demo = is_demo_year(drop)
@@ -865,6 +910,8 @@ def _load(
                 FILE_IGNORED,
             ],
         )
+    if buildable and not next(tl for tl in loads if tl.table == "interventions").chargees:
+        raise YearNotBuildableError(_not_buildable(con, annee, load_id, loads))
     encodings = {r.table: r.encoding for r in readings}
     lines = {r.table: r.lines for r in readings}
     con.execute("begin transaction")

@@ -21,7 +21,7 @@ import pandas as pd
 import yaml
 
 from alses import engine
-from alses.disclosure import CLES, appliquer_secret, bilan, masquer
+from alses.disclosure import CLES, appliquer_secret, masquer
 from alses.marts import TYPES as TYPES_CONTRAT
 from alses.marts import colonnes
 from alses.secret import DEFINITION, MARQUE, MOTIF_PRIMAIRE, SEUIL
@@ -321,15 +321,42 @@ def main() -> int:
     if cfg.target == "duckdb" and not cfg.warehouse.is_file():
         print(f"Pas d'entrepôt ({cfg.warehouse}) : lancez d'abord make run.", file=sys.stderr)
         return 1
-    publiques = ecrire_secret(cfg.warehouse)
+    ecrire_secret(cfg.warehouse)  # the years whose cells or rules changed
     with engine.connect(cfg.warehouse, read_only=True) as con:
-        catalogue = con.execute("select * from marts.catalogue_indicateurs").df()
-    for annee in sorted(publiques["annee_scolaire"].unique()):
-        chemins = exporter(publiques, annee, cfg.opendata_dir)
-        print(f"{annee} : {chemins['csv'].parent}")
-    print("\nCellules masquées (toutes années) :")
-    print(bilan(publiques, catalogue).to_string(index=False))
+        publiques = lire_publiques(con)  # every year of the warehouse, as recorded
+    dossiers = {
+        annee: exporter(publiques, annee, cfg.opendata_dir)["csv"].parent
+        for annee in sorted(publiques["annee_scolaire"].unique())
+    }
+    print(resume(publiques, dossiers))
     return 0
+
+
+def resume(publiques: pd.DataFrame, dossiers: dict[str, Path]) -> str:
+    """`make opendata`'s summary: per school year, the cells written, published and
+    masked, and the folder (a French table, numbers grouped by thin spaces)."""
+
+    def n(x: int) -> str:
+        return f"{x:,}".replace(",", "\u202f")
+
+    lignes = [("Année", "Cellules", "Publiées", "Masquées", "Dossier")]
+    for annee, dossier in dossiers.items():
+        cellules = publiques[publiques["annee_scolaire"] == annee]
+        masquees = int(cellules["secret_statistique"].notna().sum())
+        lignes.append(
+            (annee, n(len(cellules)), n(len(cellules) - masquees), n(masquees), str(dossier))
+        )
+    largeurs = [max(len(ligne[i]) for ligne in lignes) for i in range(4)]
+    texte = [
+        f"Données ouvertes : {len(dossiers)} année(s) écrite(s) (CSV, Parquet, "
+        "datapackage.json, README.md)."
+    ]
+    for ligne in lignes:
+        cases = [ligne[0].ljust(largeurs[0])] + [
+            c.rjust(w) for c, w in zip(ligne[1:4], largeurs[1:4], strict=True)
+        ]
+        texte.append("  " + "  ".join(cases) + "  " + ligne[4])
+    return "\n".join(texte)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ BATCH = 10_000
 
 
 def load_drop_postgres(
-    pg, drop: Path, nomenclatures: Path, secret: str | None = None
+    pg, drop: Path, nomenclatures: Path, secret: str | None = None, buildable: bool = False
 ) -> list[TableLoad]:
     """Load `drop` through DuckDB, then replace its year in PostgreSQL (`pg`: an open
     psycopg connection, not in a transaction)."""
@@ -42,7 +42,7 @@ def load_drop_postgres(
     refuse_mixing(PgConnection(pg), describe(), {annee: is_demo_year(drop)})
     pg.rollback()  # the check's reads leave no transaction open
     with duckdb.connect() as mem:
-        loads = load_drop(mem, drop, nomenclatures, secret=secret)
+        loads = load_drop(mem, drop, nomenclatures, secret=secret, buildable=buildable)
         con = PgConnection(pg)
         with pg.transaction():
             _ensure_raw(con)

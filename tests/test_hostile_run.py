@@ -51,7 +51,10 @@ def test_unusable_export_folder_is_named_and_never_written(tmp_path, run):
     assert result.returncode == 1
     assert f"ALSES_BDC_DIR = {export} : aucun dépôt dans ce dossier" in result.stderr
     assert "Trouvé : 2021_2022/." in result.stderr
-    assert "« 2021_2022 » ressemble à une année : renommez-le « 2021-2022 »" in result.stderr
+    assert (
+        "« 2021_2022 » ressemble à une année mais n'est pas lu (séparateur « _ » au lieu de "
+        "« - ») : renommez-le « 2021-2022 »" in result.stderr
+    )
     assert "Traceback" not in result.stderr + result.stdout
     assert sorted(p.relative_to(export) for p in export.rglob("*")) == before  # no demo
     assert not (tmp_path / "w.duckdb").exists()

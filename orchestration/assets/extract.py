@@ -81,10 +81,12 @@ def bdc_raw(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
             )
         if postgres:  # the same extraction in DuckDB, then COPY (one transaction per year)
             with pg_connect(cfg.postgres) as pg:
-                loads = load_drop_postgres(pg, drop, cfg.nomenclatures, secret=secret)
+                loads = load_drop_postgres(
+                    pg, drop, cfg.nomenclatures, secret=secret, buildable=True
+                )
         with connect() if postgres else warehouse.get_connection() as con:
             if not postgres:
-                loads = load_drop(con, drop, cfg.nomenclatures, secret=secret)
+                loads = load_drop(con, drop, cfg.nomenclatures, secret=secret, buildable=True)
             accounted = {
                 r[0]: r[1:]
                 for r in con.execute(
