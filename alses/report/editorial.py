@@ -22,6 +22,7 @@ from markupsafe import Markup
 from alses.report.data import TERRITOIRES, TEXTES, ReportData, reperes_insee
 from alses.report.formats import pct, typo
 from alses.report.phrases import cell, ecart_ps
+from alses.territoires import DEPARTEMENT
 
 DOSSIER = TEXTES / "chapitres"
 PLACEHOLDER = re.compile(r"\{([a-z_]+(?::[A-Za-z0-9_]+)+)\}")
@@ -73,7 +74,7 @@ def _valeur(data: ReportData, nom: str, ligne: int, jeton: str) -> Markup:
             raise _erreur(nom, ligne, f"« {{{jeton}}} » : cette part n'existe pas pour la PS.")
         return Markup(SENS[sens])
     ind, mod, *options = parts
-    perimetre, territoire, champ = "ALSES", "NORD", "valeur"
+    perimetre, territoire, champ = "ALSES", DEPARTEMENT, "valeur"
     for o in options:
         if o in ("ALSES", "PS"):
             perimetre = o
@@ -91,7 +92,7 @@ def _valeur(data: ReportData, nom: str, ligne: int, jeton: str) -> Markup:
     row = data.cell(ind, mod, perimetre, territoire)
     if row is None:
         raise _erreur(nom, ligne, f"« {{{jeton}}} » : aucun chiffre {ind} / {mod} dans l'entrepôt.")
-    if territoire != "NORD" and row.get("secret_statistique") is not None:
+    if territoire != DEPARTEMENT and row.get("secret_statistique") is not None:
         raise _erreur(
             nom,
             ligne,
