@@ -1,12 +1,23 @@
-"""Honest territory comparisons: each territory against the rest of the Nord.
+"""Honest comparisons of the shares of marts.indicateurs (unite 'pct', data quality
+aside), for every school year, scope and modality, with Wilson 95 % intervals:
 
-For every share of marts.indicateurs (unite 'pct', data quality aside), every school
-year, scope and modality: a two-proportion z-test (pooled, two-sided) of
-the territory against the rest of the département (département minus the territory),
-a Holm correction across the territories of the same modality, and Wilson 95 %
-intervals for every cell. The dbt Python model marts.comparaisons_territoriales calls
-`comparer` (on PostgreSQL, `ecrire_comparaisons`, from the Dagster dbt asset); the
-report calls a territory above or below only when `est_significatif`.
+- each territory against the rest of the Nord (département minus the territory), Holm
+  across the territories of the same modality;
+- each cell against the same cell of the previous school year, Holm across the
+  modalities of the indicator;
+- the ALSES against the rest of the Prévention Spécialisée (Nord).
+
+The test depends on what a share counts. When every unit of its base is a different
+jeune (sexe, classe, demande principale…), the territory and ALSES tests are the
+two-proportion z-test (pooled, two-sided). When a jeune brings several units
+(interventions, objectives, mobilisations, partners), those units are not independent:
+the test is a Wald test with a variance robust to clustering by jeune — the OLS of the
+unit's 0/1 on the group with statsmodels' cov_type="cluster" (groups: the jeune), written
+with the per-jeune sums of int_comparaisons__grappes. The year-on-year test is that
+clustered test for every share: a jeune present both years is one cluster, so the
+overlap of the two years counts. The dbt Python model marts.comparaisons_territoriales
+calls `comparer` (on PostgreSQL, `ecrire_comparaisons`, from the Dagster dbt asset); the
+report calls a gap significant only from these columns.
 
 The test and the interval are statsmodels' (`proportions_ztest`, `proportion_confint`
 method "wilson"), written out with scipy.special's normal distribution: the same
@@ -52,7 +63,23 @@ COLONNES = [
     "p_valeur_holm",
     "est_significatif",
     "sens",
+    "methode",
+    "grappes",
+    "evolution_points",
+    "p_valeur_evolution",
+    "p_valeur_evolution_holm",
+    "evolution_significative",
+    "ps_reste_valeur",
+    "ps_p_valeur",
+    "ps_sens",
 ]
+#: The two tests of a gap, as the method box and the column `methode` name them.
+METHODES = {
+    False: "z de deux proportions",
+    True: "Wald, variance robuste par jeune",
+}
+MOMENTS = ["somme_yy", "somme_ym", "croise_yy", "croise_ym", "croise_my"]
+BASES = ["grappes", "somme_mm", "grappes_communes", "croise_mm"]
 
 
 def wilson(numerateur, denominateur) -> tuple[np.ndarray, np.ndarray]:
@@ -137,49 +164,187 @@ def holm_par_groupe(p_valeurs: pd.Series, groupes: pd.DataFrame) -> pd.Series:
     return out
 
 
-def comparer(indicateurs: pd.DataFrame) -> pd.DataFrame:
+def variance_grappes(n, d, syy, sym, smm) -> np.ndarray:
+    """Σ (y - p·m)² / M² over the jeunes of a cell (p = n / d): the clustered sandwich
+    of the share, before the small-sample factor."""
+    n, d, syy, sym, smm = (np.asarray(a, dtype=float) for a in (n, d, syy, sym, smm))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = n / d
+        return (syy - 2 * p * sym + p * p * smm) / (d * d)
+
+
+def wald_grappes(p1, p2, variance, grappes, unites) -> tuple[np.ndarray, np.ndarray]:
+    """(z, two-sided p) of p1 - p2 with a clustered variance: statsmodels' factor
+    G / (G - 1) · (N - 1) / (N - 2) (G jeunes, N units, two parameters); (0, 1) when
+    the variance is 0 (both shares 0 % or 100 %), NaN when a base is empty."""
+    g = np.asarray(grappes, dtype=float)
+    n = np.asarray(unites, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        facteur = g / (g - 1) * (n - 1) / (n - 2)
+        v = facteur * np.asarray(variance, dtype=float)
+        z = (np.asarray(p1, dtype=float) - np.asarray(p2, dtype=float)) / np.sqrt(v)
+    nul = np.isfinite(v) & (v <= 1e-15)
+    z = np.where(nul, 0.0, np.where(np.isfinite(v) & (g > 1) & (n > 2), z, np.nan))
+    pv = np.where(np.isnan(z), np.nan, 2 * ndtr(-np.abs(z)))
+    return z, np.where(nul, 1.0, pv)
+
+
+def comparer(indicateurs: pd.DataFrame, grappes: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per (year, scope, territory incl. NORD, indicator, modality) of the shares
-    of marts.indicateurs, with the interval and, for territories, the test."""
+    of marts.indicateurs, with the interval, the territory test (territories), the
+    year-on-year test and, for ALSES in the Nord, the test against the rest of the PS.
+    `grappes`: int_comparaisons__grappes (None: every unit taken as a jeune)."""
     df = indicateurs[
         (indicateurs["unite"] == "pct") & (indicateurs["indicateur"] != "taux_renseignement")
     ].copy()
-    nord = df[df["territoire_code"] == DEPARTEMENT][[*CLE, "numerateur", "denominateur"]]
-    nord = nord.rename(columns={"numerateur": "nord_n", "denominateur": "nord_d"})
-    df = df.merge(nord, on=CLE, how="left")
+    if grappes is None:
+        grappes = pd.DataFrame(columns=[*CLE, "territoire_code", *MOMENTS, *BASES])
+    g = grappes.copy()
+    cle_t = ["annee_scolaire", "perimetre", "territoire_code", "indicateur"]
+    mod = g[g["modalite"] != "*"][[*cle_t, "modalite", *MOMENTS]]
+    base = g[g["modalite"] == "*"][[*cle_t, *BASES]]
+    df = df.merge(mod, on=[*cle_t, "modalite"], how="left").merge(base, on=cle_t, how="left")
     n = pd.to_numeric(df["numerateur"]).fillna(0).astype("int64")
     d = pd.to_numeric(df["denominateur"]).fillna(0).astype("int64")
+    df["numerateur"], df["denominateur"] = n, d
+    # Without moments (no clusters known): each unit its own jeune.
+    df["grappes"] = df["grappes"].astype("Float64").fillna(d.astype(float)).astype(float)
+    for c, defaut in (("somme_yy", n), ("somme_ym", n), ("somme_mm", d)):
+        df[c] = df[c].astype("Float64").fillna(defaut.astype(float)).astype(float)
+    for c in ("croise_yy", "croise_ym", "croise_my", "croise_mm", "grappes_communes"):
+        df[c] = df[c].astype("Float64").fillna(0.0).astype(float)
+    df["variance"] = variance_grappes(n, d, df.somme_yy, df.somme_ym, df.somme_mm)
+    # A share is clustered when a jeune of its Nord base brings several units.
+    est_nord = df["territoire_code"] == DEPARTEMENT
+    en_grappes = (
+        df[est_nord & (df.somme_mm > df.grappes)]
+        .groupby(["annee_scolaire", "perimetre", "indicateur"])
+        .size()
+        .rename("_g")
+    )
+    df = df.merge(en_grappes, on=["annee_scolaire", "perimetre", "indicateur"], how="left")
+    df["en_grappes"] = df.pop("_g").notna()
+    df["methode"] = df["en_grappes"].map(METHODES)
+
+    # territory against the rest of the Nord (the département minus the territory)
+    nord = df[df["territoire_code"] == DEPARTEMENT]
+    cols = ["numerateur", "denominateur", "somme_yy", "somme_ym", "somme_mm", "grappes"]
+    df = df.merge(
+        nord[[*CLE, *cols]].rename(columns={c: f"tot_{c}" for c in cols}), on=CLE, how="left"
+    )
     est_terr = df["territoire_code"] != DEPARTEMENT
-    rn = (df["nord_n"].fillna(0).astype("int64") - n).clip(lower=0)
-    rd = (df["nord_d"].fillna(0).astype("int64") - d).clip(lower=0)
+    rn = (df["tot_numerateur"].fillna(0) - n).clip(lower=0).astype("int64")
+    rd = (df["tot_denominateur"].fillna(0) - d).clip(lower=0).astype("int64")
     df["reste_numerateur"] = rn.where(est_terr).astype("Int64")
     df["reste_denominateur"] = rd.where(est_terr).astype("Int64")
     df["reste_valeur"] = (100 * rn / rd.where(rd > 0)).where(est_terr)
-    df["ic95_bas"], df["ic95_haut"] = wilson(n, d)
+    # Wilson on the effective base d / deff when units cluster (Kish's design effect
+    # of the clustered variance, at least 1): the whiskers agree with the test.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_ = n / d
+        deff = (df.variance * df.grappes / (df.grappes - 1)) / (p_ * (1 - p_) / d)
+        deff = np.where(df.en_grappes & np.isfinite(deff), np.maximum(deff, 1.0), 1.0)
+    df["ic95_bas"], df["ic95_haut"] = wilson(n / deff, d / deff)
     df.loc[d == 0, ["ic95_bas", "ic95_haut"]] = np.nan
     z, pv = z_vectorise(n, d, rn, rd)
+    v_reste = variance_grappes(
+        rn,
+        rd,
+        df.tot_somme_yy - df.somme_yy,
+        df.tot_somme_ym - df.somme_ym,
+        df.tot_somme_mm - df.somme_mm,
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        zg, pg = wald_grappes(
+            n / d, rn / rd, df.variance + v_reste, df.tot_grappes, df.tot_denominateur
+        )
+    vide = (d <= 0) | (rd <= 0)
+    zg, pg = np.where(vide, np.nan, zg), np.where(vide, np.nan, pg)
+    z, pv = np.where(df.en_grappes, zg, z), np.where(df.en_grappes, pg, pv)
     df["statistique_z"] = np.where(est_terr, z, np.nan)
     df["p_valeur"] = np.where(est_terr, pv, np.nan)
     df["ecart_points"] = (df["valeur"] - df["reste_valeur"]).where(est_terr)
     df["p_valeur_holm"] = holm_par_groupe(df["p_valeur"].where(est_terr), df[CLE])
     sig = (df["p_valeur_holm"] < ALPHA) & df["ecart_points"].notna()
     df["est_significatif"] = sig.where(df["p_valeur_holm"].notna()).astype("boolean")
-    df["sens"] = np.select(
-        [
-            sig & (df["ecart_points"] > 0),
-            sig & (df["ecart_points"] < 0),
-            df["p_valeur_holm"].notna(),
-        ],
-        ["supérieur", "inférieur", "non significatif"],
-        default=None,
+    df["sens"] = _sens(sig, df["ecart_points"], df["p_valeur_holm"])
+
+    # the same cell the previous year; a jeune present both years is one cluster
+    cle_c = ["perimetre", "territoire_code", "indicateur", "modalite"]
+    prec = df[["annee_scolaire", *cle_c, "numerateur", "denominateur", "variance", "grappes"]]
+    prec = prec.assign(annee_scolaire=prec["annee_scolaire"].map(_suivante)).rename(
+        columns={"numerateur": "n0", "denominateur": "d0", "variance": "v0", "grappes": "g0"}
     )
-    df["sens"] = df["sens"].astype(object).where(df["sens"].notna(), None)
-    df["numerateur"] = n.astype("int64")
-    df["denominateur"] = d.astype("int64")
+    df = df.merge(prec, on=["annee_scolaire", *cle_c], how="left")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p1, p0 = n / d, df.n0 / df.d0
+        cov = (df.croise_yy - p0 * df.croise_ym - p1 * df.croise_my + p1 * p0 * df.croise_mm) / (
+            d * df.d0
+        )
+    _, pe = wald_grappes(
+        p1, p0, df.variance + df.v0 - 2 * cov, df.grappes + df.g0 - df.grappes_communes, d + df.d0
+    )
+    pe = np.where(df.d0.fillna(0) > 0, pe, np.nan)
+    if "evolution_points" not in df:
+        df["evolution_points"] = (100 * (p1 - p0)).where(df.d0.fillna(0) > 0)
+    df["p_valeur_evolution"] = pe
+    groupes = df[["annee_scolaire", "perimetre", "territoire_code", "indicateur"]]
+    df["p_valeur_evolution_holm"] = holm_par_groupe(df["p_valeur_evolution"], groupes)
+    df["evolution_significative"] = (
+        (df["p_valeur_evolution_holm"] < ALPHA)
+        .where(df["p_valeur_evolution_holm"].notna())
+        .astype("boolean")
+    )
+
+    # ALSES against the rest of the Prévention Spécialisée (Nord)
+    ps = df[(df.territoire_code == DEPARTEMENT) & (df.perimetre == "PS")]
+    ps = ps[["annee_scolaire", "indicateur", "modalite", "numerateur", "denominateur"]]
+    ps = ps.rename(columns={"numerateur": "ps_n", "denominateur": "ps_d"})
+    autres = g[(g["perimetre"] == "AUTRES_PS") & (g["territoire_code"] == DEPARTEMENT)]
+    am = autres[autres["modalite"] != "*"][
+        ["annee_scolaire", "indicateur", "modalite", "somme_yy", "somme_ym"]
+    ]
+    ab = autres[autres["modalite"] == "*"][["annee_scolaire", "indicateur", "grappes", "somme_mm"]]
+    am = am.rename(columns={"somme_yy": "a_yy", "somme_ym": "a_ym"})
+    ab = ab.rename(columns={"grappes": "a_g", "somme_mm": "a_mm"})
+    cle_ps = ["annee_scolaire", "indicateur", "modalite"]
+    df = df.merge(ps, on=cle_ps, how="left").merge(am, on=cle_ps, how="left")
+    df = df.merge(ab, on=["annee_scolaire", "indicateur"], how="left")
+    est_alses_nord = (df.territoire_code == DEPARTEMENT) & (df.perimetre == "ALSES")
+    an = (df.ps_n - n).clip(lower=0)
+    ad = (df.ps_d - d).clip(lower=0)
+    zp, pp = z_vectorise(n, d, an.fillna(0), ad.fillna(0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        va = variance_grappes(an, ad, df.a_yy.fillna(0), df.a_ym.fillna(0), df.a_mm)
+        _, pg = wald_grappes(n / d, an / ad, df.variance + va, df.grappes + df.a_g, d + ad)
+    pp = np.where(df.en_grappes, pg, pp)
+    garde = est_alses_nord & df.ps_d.notna() & (ad > 0) & (d > 0)
+    df["ps_reste_valeur"] = (100 * an / ad).where(garde)
+    df["ps_p_valeur"] = pd.Series(pp, index=df.index).where(garde)
+    sig_ps = df["ps_p_valeur"] < ALPHA
+    df["ps_sens"] = _sens(sig_ps, df["valeur"] - df["ps_reste_valeur"], df["ps_p_valeur"])
+
+    df["grappes"] = df["grappes"].round().astype("Int64")
     return (
         df[COLONNES]
         .sort_values(["annee_scolaire", "perimetre", "indicateur", "modalite", "territoire_code"])
         .reset_index(drop=True)
     )
+
+
+def _suivante(annee: str) -> str:
+    debut = int(annee[:4])
+    return f"{debut + 1}-{debut + 2}"
+
+
+def _sens(sig: pd.Series, ecart: pd.Series, p: pd.Series) -> pd.Series:
+    sens = np.select(
+        [sig & (ecart > 0), sig & (ecart < 0), p.notna()],
+        ["supérieur", "inférieur", "non significatif"],
+        default=None,
+    )
+    out = pd.Series(sens, index=sig.index).astype(object)
+    return out.where(out.notna(), None)
 
 
 def ecrire_comparaisons(manifest: Path) -> int:
@@ -192,7 +357,10 @@ def ecrire_comparaisons(manifest: Path) -> int:
     nodes = json.loads(Path(manifest).read_text(encoding="utf-8"))["nodes"]
     node = next(n for n in nodes.values() if n["name"] == "comparaisons_territoriales")
     with engine.connect(read_only=False) as con:
-        resultat = comparer(con.execute("select * from marts.indicateurs").df())
+        resultat = comparer(
+            con.execute("select * from marts.indicateurs").df(),
+            con.execute("select * from intermediate.int_comparaisons__grappes").df(),
+        )
         engine.write_df(con, "marts", "comparaisons_territoriales", resultat)
         table = "marts.comparaisons_territoriales"
         con.execute(f"comment on table {table} is {literal(node['description'].strip())}")

@@ -153,3 +153,142 @@ def test_holm_agrees_with_statsmodels():
 
     p = pd.Series([0.001, 0.2, 0.04, 0.04, 0.5, 0.013, 0.9])
     assert list(holm(p)) == pytest.approx(list(multipletests(p, method="holm")[1]))
+
+
+def _unites_en_grappes(seed: int = 3) -> pd.DataFrame:
+    """Unit rows (year, territory, jeune, 0/1) where a jeune brings 1 to 12 units that
+    share his propensity: clustered data, with jeunes present both years."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for j in range(160):
+        terr = "A" if j < 60 else "B"
+        base = 0.55 if terr == "A" else 0.4
+        propension = np.clip(base + rng.normal(0, 0.3), 0.02, 0.98)
+        annees = ["2021-2022"] + (["2020-2021"] if j % 3 else [])
+        for annee in annees:
+            for _ in range(rng.integers(1, 13)):
+                rows.append((annee, terr, f"j{j}", int(rng.random() < propension)))
+    return pd.DataFrame(rows, columns=["annee_scolaire", "territoire_code", "jeune", "y"])
+
+
+def _cellules_et_grappes(u: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """marts.indicateurs cells and int_comparaisons__grappes rows of the units `u`,
+    summed per jeune by hand (the SQL model's sums)."""
+    cells, moments = [], []
+    for (annee, niveau), g in pd.concat(
+        [u.assign(niveau=u.territoire_code), u.assign(niveau="NORD")]
+    ).groupby(["annee_scolaire", "niveau"]):
+        pj = g.groupby("jeune").y.agg(["sum", "size"])
+        y, m = pj["sum"], pj["size"]
+        cle = {"annee_scolaire": annee, "perimetre": "ALSES", "territoire_code": niveau}
+        cle |= {"indicateur": "lieu"}
+        cells.append(
+            cle
+            | {
+                "territoire_libelle": niveau,
+                "modalite": "ETAB",
+                "modalite_libelle": "Établissement",
+                "numerateur": int(y.sum()),
+                "denominateur": int(m.sum()),
+                "valeur": 100 * y.sum() / m.sum(),
+                "unite": "pct",
+            }
+        )
+        autre = "2020-2021" if annee == "2021-2022" else None
+        prev = u[(u.annee_scolaire == autre)]
+        prev = prev if niveau == "NORD" else prev[prev.territoire_code == niveau]
+        p0 = prev.groupby("jeune").y.agg(["sum", "size"]).reindex(pj.index).fillna(0)
+        moments.append(
+            cle
+            | {
+                "modalite": "ETAB",
+                "somme_yy": float((y * y).sum()),
+                "somme_ym": float((y * m).sum()),
+                "croise_yy": float((y * p0["sum"]).sum()),
+                "croise_ym": float((y * p0["size"]).sum()),
+                "croise_my": float((m * p0["sum"]).sum()),
+            }
+        )
+        moments.append(
+            cle
+            | {
+                "modalite": "*",
+                "grappes": len(pj),
+                "somme_mm": float((m * m).sum()),
+                "grappes_communes": int((p0["size"] > 0).sum()),
+                "croise_mm": float((m * p0["size"]).sum()),
+            }
+        )
+    return pd.DataFrame(cells), pd.DataFrame(moments)
+
+
+def test_clustered_tests_are_statsmodels_ols_with_clusters_by_jeune():
+    """Interventions cluster by jeune: the territory test and the year-on-year test are
+    statsmodels' OLS of the unit's 0/1 on the group, cov_type="cluster" by jeune — the
+    year-on-year one with the jeunes present both years as one cluster each."""
+    import statsmodels.api as sm
+
+    u = _unites_en_grappes()
+    cells, grappes = _cellules_et_grappes(u)
+    out = comparer(cells, grappes)
+    a = out[(out.territoire_code == "A") & (out.annee_scolaire == "2021-2022")].iloc[0]
+    assert a.methode == "Wald, variance robuste par jeune"
+    cette_annee = u[u.annee_scolaire == "2021-2022"]
+    x = sm.add_constant((cette_annee.territoire_code == "A").astype(float))
+    fit = sm.OLS(cette_annee.y.astype(float), x).fit(
+        cov_type="cluster", cov_kwds={"groups": cette_annee.jeune.str[1:].astype(int)}
+    )
+    assert a.statistique_z == pytest.approx(fit.tvalues.iloc[1], rel=1e-9)
+    assert a.p_valeur == pytest.approx(fit.pvalues.iloc[1], rel=1e-9)
+    # the naive test on the same counts is far more confident
+    naif = z_deux_proportions(
+        a.numerateur, a.denominateur, a.reste_numerateur, a.reste_denominateur
+    )
+    assert naif[1] < a.p_valeur / 5
+
+    nord = out[(out.territoire_code == "NORD") & (out.annee_scolaire == "2021-2022")].iloc[0]
+    x = sm.add_constant((u.annee_scolaire == "2021-2022").astype(float))
+    fit = sm.OLS(u.y.astype(float), x).fit(
+        cov_type="cluster", cov_kwds={"groups": u.jeune.str[1:].astype(int)}
+    )
+    assert nord.p_valeur_evolution == pytest.approx(fit.pvalues.iloc[1], rel=1e-9)
+    assert nord.grappes == 160
+
+
+def test_jeune_level_shares_keep_the_two_proportion_test():
+    # one unit per jeune: the moments say so, and the z-test of two proportions stays
+    out = comparer(_cells([("NORD", 300, 600), ("A", 90, 120), ("B", 210, 480)]))
+    a = out[out.territoire_code == "A"].iloc[0]
+    assert a.methode == "z de deux proportions"
+    assert a.p_valeur == pytest.approx(z_deux_proportions(90, 120, 210, 480)[1])
+
+
+def test_cluster_moments_agree_with_the_counts_of_the_mart(demo_warehouse):
+    """int_comparaisons__grappes sums the units of marts.indicateurs per jeune: over the
+    modalities of a distribution, Σ y·m is Σ m² (each unit has one modality); a jeune
+    brings one unit to a jeune-level share, several to an intervention share."""
+    import duckdb
+
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        rows = con.execute(
+            """
+            select g.indicateur, g.grappes, g.somme_mm, i.denominateur,
+                (select sum(somme_ym) from intermediate.int_comparaisons__grappes as m
+                 where m.annee_scolaire = g.annee_scolaire and m.perimetre = g.perimetre
+                 and m.territoire_code = g.territoire_code
+                 and m.indicateur = g.indicateur and m.modalite <> '*') as somme_ym
+            from intermediate.int_comparaisons__grappes as g
+            inner join marts.indicateurs as i
+                on i.annee_scolaire = g.annee_scolaire and i.perimetre = g.perimetre
+                and i.territoire_code = g.territoire_code and i.indicateur = g.indicateur
+            where g.modalite = '*' and g.perimetre = 'ALSES' and g.territoire_code = 'NORD'
+                and g.annee_scolaire = '2021-2022'
+                and i.modalite = (select min(modalite) from marts.indicateurs as k
+                    where k.indicateur = g.indicateur and k.annee_scolaire = g.annee_scolaire)
+            """
+        ).df()
+    r = rows.set_index("indicateur")
+    assert r.loc["sexe", "grappes"] == r.loc["sexe", "denominateur"] == r.loc["sexe", "somme_mm"]
+    assert r.loc["sexe", "somme_ym"] == r.loc["sexe", "somme_mm"]
+    assert r.loc["lieu", "somme_ym"] == r.loc["lieu", "somme_mm"] > r.loc["lieu", "denominateur"]
+    assert r.loc["lieu", "grappes"] < r.loc["lieu", "denominateur"] / 3

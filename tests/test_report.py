@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from markupsafe import Markup, escape
 
-from alses.comparaisons import ALPHA, z_deux_proportions
+from alses.comparaisons import ALPHA
 from alses.report.build import render
 from alses.report.data import TERRITOIRES, load
 from alses.report.phrases import fmt
@@ -120,6 +120,10 @@ def test_every_printed_number_comes_from_the_mart(parsed, data):
     }
     for src, text in parsed.tagged:
         perimetre, territoire, indicateur, modalite, champ = src.split("|")
+        if champ in ("grappes", "reste_valeur", "ecart_points"):  # the tests' mart
+            row = data.test(indicateur, modalite, perimetre, territoire)
+            assert text == fmt(row, champ) and row.grappes >= 10, (src, text)
+            continue
         row = publie[(perimetre, territoire, indicateur, modalite)]
         if champ == "evolution_points":
             assert text.rstrip("s").endswith(fmt(row, champ).lstrip("+−").rstrip("s")), src
@@ -157,32 +161,30 @@ def test_every_sentence_names_the_population_of_its_denominator(parsed, data):
 
 
 def test_changes_are_narrated_only_beyond_the_noise(parsed, mart, data):
-    precedente = data.annee_precedente
+    """An evolution is written only when the mart's year-on-year test (clustered by
+    jeune, Holm across the modalities) finds it; never « proche » for a gap."""
     narrated = 0
     for p in parsed.phrases:
+        assert "proche de celle" not in p["text"], p["text"]
         if " passe de " not in p["text"]:
             continue
         src = next(s for s in p["srcs"] if s.endswith("valeur"))
         perimetre, territoire, indicateur, modalite, _ = src.split("|")
+        t = data.test(indicateur, modalite, perimetre, territoire)
+        assert t.evolution_significative and t.p_valeur_evolution_holm < ALPHA, p["text"]
         now = mart[(ANNEE, perimetre, territoire, indicateur, modalite)]
-        before = mart[(precedente, perimetre, territoire, indicateur, modalite)]
-        _, pv = z_deux_proportions(
-            int(now.numerateur),
-            int(now.denominateur),
-            int(before.numerateur),
-            int(before.denominateur),
-        )
-        assert pv < ALPHA, p["text"]
-        assert round(now.valeur, 1) != round(before.valeur, 1)
+        assert round(now.valeur, 1) != round(now.valeur_n_1, 1)
         narrated += 1
     assert narrated >= 1
     text = " ".join(p["text"] for p in parsed.phrases)
     assert "0,0\xa0point" not in text and "0,1\xa0points" not in text
+    assert "écart non significatif (base\xa0: # jeunes)" in text
 
 
 def test_territories_are_called_different_only_when_significant(parsed, data):
+    seen = 0
     for p in parsed.phrases:
-        if "écarts significatifs" not in p["text"]:
+        if "Écarts significatifs" not in p["text"]:
             continue
         ind = p["ind"]
         comp = data.comparaisons[data.comparaisons.indicateur == ind]
@@ -196,6 +198,8 @@ def test_territories_are_called_different_only_when_significant(parsed, data):
                 & (comp.perimetre == perimetre)
             ].iloc[0]
             assert row.est_significatif and row.p_valeur_holm < ALPHA
+        seen += 1
+    assert seen >= 5
 
 
 def test_no_small_cell_is_printed_below_the_departement(parsed, mart, report):
@@ -415,7 +419,16 @@ def test_territory_sheets(demo_warehouse, data, mart, tmp_path):
                 for v in (row.numerateur, row.denominateur):
                     assert not (pd.notna(v) and 1 <= v <= 9), src
         assert data.territoire_libelle(t) in text and "nan" not in text.lower().split()
-        if t == "DOU":
+        # built around its own significant gaps, structures by name
+        for src, _shown in parser.tagged:
+            perimetre, territoire, indicateur, modalite, champ = src.split("|")
+            if champ in ("reste_valeur", "ecart_points"):
+                assert territoire == t
+                assert data.test(indicateur, modalite, perimetre, territoire).est_significatif
+        assert "Ce qui distingue" in text or "ne s'écarte significativement" in text
+        noms = [n for s, n in data.structures.items() if s in text or n in text]
+        assert noms and not any(f">{s}<" in text for s in data.structures)
+        if t in ("DOU", "VAL"):
             pdf = tmp_path / "fiche.pdf"
             HTML(string=text).write_pdf(pdf)
             assert len(PdfReader(pdf).pages) == 2

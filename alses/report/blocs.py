@@ -128,6 +128,15 @@ def bloc(data: ReportData, ind: str, titre: str, k: int, avec_territoires: bool)
     return b
 
 
+def _avec_evolution(data: ReportData, ind: str, row) -> Markup:
+    """The previous year's share, marked ▲ or ▼ when the change is significant."""
+    t = data.test(ind, row.modalite)
+    marque = ""
+    if t is not None and _ok(t.evolution_significative) and bool(t.evolution_significative):
+        marque = " ▲" if t.evolution_points > 0 else " ▼"
+    return cell(row, "valeur_n_1") + marque
+
+
 def tableau(data: ReportData, ind: str, titre: str) -> Bloc:
     """The detailed table of one indicator: département (ALSES, PS, previous year) then
     each territory, suppressed cells marked as alses.secret says (the companion document)."""
@@ -138,7 +147,7 @@ def tableau(data: ReportData, ind: str, titre: str) -> Bloc:
             "libelle": row.modalite_libelle,
             "nd": Markup("{} / {}").format(cell(row, "numerateur"), cell(row, "denominateur")),
             "v": cell(row, "valeur"),
-            "v1": cell(row, "valeur_n_1") if _ok(row.valeur_n_1) else "—",
+            "v1": _avec_evolution(data, ind, row) if _ok(row.valeur_n_1) else "—",
             "ps": "",
             "cells": [],
         }

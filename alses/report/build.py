@@ -11,6 +11,7 @@ import markdown
 import pandas as pd
 from markupsafe import Markup
 
+from alses.comparaisons import METHODES
 from alses.report import charts, editorial, pdf
 from alses.report.annexes import annexe_qualite, annexe_rapprochement
 from alses.report.blocs import Bloc, bloc, tableau
@@ -249,6 +250,15 @@ def insee(data: ReportData, ind: str) -> list[Markup]:
     return [Markup(typo(str(p))) for p in out]
 
 
+def methode(data: ReportData) -> dict:
+    """The method box's families, read from the tests' mart (column `methode`)."""
+    c = data.comparaisons
+    c = c[(c.perimetre == "ALSES") & (c.territoire_code == DEPARTEMENT)]
+    ordre = data.catalogue.drop_duplicates("indicateur").set_index("indicateur").indicateur_ordre
+    grappes = sorted(set(c[c.methode == METHODES[True]].indicateur), key=ordre.get)
+    return {"grappes": ", ".join(data.libelle(i).lower() for i in grappes)}
+
+
 def sections(data: ReportData) -> list[Section]:
     out, k = [], 0
     for sid, titre, items in PLAN:
@@ -284,6 +294,7 @@ def render_html(data: ReportData) -> str:
             annee=data.annee,
             volumes=volumes(data),
             qualite=qualite(data),
+            methode=methode(data),
             sections=secs,
             conclusion=editorial.conclusion(data),
             histoire=md(texte("histoire.md")),

@@ -15,7 +15,7 @@ from html import escape
 
 import pandas as pd
 
-from alses.report.formats import nombre, pct, typo
+from alses.report.formats import nombre, pct, points, typo
 from alses.secret import DEFINITION, GRAPHIQUE_NON_TRACE, MARQUE
 from alses.territoires import DEPARTEMENT, TERRITOIRES
 
@@ -233,3 +233,42 @@ def bars_territoires(valeurs: list[tuple[str, str, float | None]], titre: str, d
         for j, ln in enumerate(_wrap(label, 10, hyphens=True)):
             body.append(_text(cx, base + 15 + j * LIGNE, ln, "middle", 10))
     return _svg(LARGEUR, base + 44, titre, desc, body)
+
+
+def ecarts_points(lignes: list[tuple[str, float]], titre: str, desc: str) -> str:
+    """Diverging horizontal bars: each significant gap of a territory to the rest of the
+    Nord, in points (above: right, dark; below: left, light)."""
+    wrapped = [_wrap(lab, 44) for lab, _ in lignes]
+    label_w = min(max(largeur_texte(ln, 10) for lab in wrapped for ln in lab), 270) + 8
+    x0, x1 = label_w + 8, LARGEUR - 10
+    top = max([abs(v) for _, v in lignes] + [1]) * 1.15
+    pas = _pas(top)
+    top = math.ceil(top / pas) * pas
+    zero = (x0 + x1) / 2
+    sx = (x1 - x0) / 2 / top
+    body, y = [], 4.0
+    for lab, (_, v) in zip(wrapped, lignes, strict=True):
+        h = max(len(lab) * 12, 14) + 4
+        cy = y + h / 2
+        for j, ln in enumerate(lab):
+            body.append(_text(label_w, cy - (len(lab) - 1) * 6 + j * 12 + 4, ln, "end", 10))
+        w = abs(v) * sx
+        x = zero if v >= 0 else zero - w
+        color = COULEURS_PERIMETRES["ALSES"] if v >= 0 else "#c9793b"
+        body.append(
+            f'<rect x="{x:.1f}" y="{cy - 5:.1f}" width="{w:.1f}" height="10" fill="{color}"/>'
+        )
+        # a negative gap's value sits right of the axis, clear of the labels
+        lx = zero + w + 3 if v >= 0 else zero + 3
+        body.append(_text(lx, cy + 4, points(v), "start", 9))
+        y += h
+    body.append(f'<path d="M{zero:.1f} 2V{y + 2:.1f}" stroke="#222"/>')
+    out = [f'<path d="M{x0:.1f} {y + 2:.1f}H{x1:.1f}" stroke="#555"/>']
+    v = -top
+    while v <= top + 1e-9:
+        x = zero + v * sx
+        out.append(f'<path d="M{x:.1f} {y + 2:.1f}v4" stroke="#555"/>')
+        out.append(_text(x, y + 17, f"{v:+g}".replace(".", ",").replace("+0", "0"), "middle", 9))
+        v += pas
+    out.append(_text(zero, y + 31, "Écart au reste du Nord (en points)", "middle", 10))
+    return _svg(LARGEUR, y + 38, titre, desc, body + out)

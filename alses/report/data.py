@@ -45,6 +45,7 @@ class ReportData:
     qualite: pd.DataFrame  # marts.qualite_saisie for the year (territory and NORD levels)
     qualite_structures: pd.DataFrame  # marts.qualite_saisie for the year, per structure
     annees: list[str]
+    structures: dict  # structure_id -> its name (core.dim_structure)
 
     def __post_init__(self) -> None:
         # Indexes: the report looks cells up thousands of times.
@@ -97,6 +98,15 @@ class ReportData:
             self._comp[key] = c.merge(flags, on=["territoire_code", "modalite"], how="left")
         return self._comp[key]
 
+    def test(self, indicateur: str, modalite: str, perimetre="ALSES", territoire=DEPARTEMENT):
+        """The row of marts.comparaisons_territoriales of one cell (its tests), or None."""
+        if not hasattr(self, "_tests"):
+            self._tests = {
+                (r["indicateur"], r["perimetre"], r["territoire_code"], r["modalite"]): Ligne(r)
+                for r in self.comparaisons.to_dict("records")
+            }
+        return self._tests.get((indicateur, perimetre, territoire, modalite))
+
     def has(self, indicateur: str, perimetre: str) -> bool:
         return (indicateur, perimetre) in self._has
 
@@ -147,6 +157,9 @@ def load(warehouse: Path, annee: str) -> ReportData:
         qualite = con.execute(
             "select * from marts.qualite_saisie where annee_scolaire = ?", [annee]
         ).df()
+        structures = dict(
+            con.execute("select structure_id, structure_nom from core.dim_structure").fetchall()
+        )
         for df in (brut, catalogue, comparaisons):
             for col in ("modalite_libelle", "indicateur_libelle", "territoire_libelle"):
                 if col in df:
@@ -168,6 +181,7 @@ def load(warehouse: Path, annee: str) -> ReportData:
         qualite=qualite[qualite.structure_id.isna()],
         qualite_structures=qualite[qualite.structure_id.notna()],
         annees=annees,
+        structures=structures,
     )
 
 

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from alses.report.data import TERRITOIRES, TEXTES, ReportData, reperes_insee
 from alses.report.formats import pct, typo
 from alses.report.phrases import cell, ecart_ps
+from alses.secret import est_masquee
 from alses.territoires import DEPARTEMENT
 
 DOSSIER = TEXTES / "chapitres"
@@ -92,11 +93,11 @@ def _valeur(data: ReportData, nom: str, ligne: int, jeton: str) -> Markup:
     row = data.cell(ind, mod, perimetre, territoire)
     if row is None:
         raise _erreur(nom, ligne, f"« {{{jeton}}} » : aucun chiffre {ind} / {mod} dans l'entrepôt.")
-    if territoire != DEPARTEMENT and row.get("secret_statistique") is not None:
+    if territoire != DEPARTEMENT and est_masquee(row):
         raise _erreur(
             nom,
             ligne,
-            f"« {{{jeton}}} » : ce chiffre compte moins de 10 jeunes et n'est pas publié.",
+            f"« {{{jeton}}} » : ce chiffre est couvert par le secret statistique.",
         )
     return cell(row, champ)
 

@@ -1,6 +1,9 @@
 """A two-page sheet per territory and school year (fiche_territoire_<code>_<annee>, HTML
-and PDF): its figures next to the département's, its first demands, its partners and
-the fill rates of its structures. Same marts, same disclosure rule as the report."""
+and PDF), built around what is particular to the territory: its significant gaps to the
+rest of the Nord (both directions, with counts, the previous year and whether the change
+is significant), a chart of them and three lines of reading; then its means, its key
+figures next to the département's, its first demands and the fill rates of its
+structures, by name. Same marts, same disclosure rule as the report."""
 
 from __future__ import annotations
 
@@ -10,12 +13,15 @@ import pandas as pd
 from markupsafe import Markup
 
 from alses.disclosure import appliquer_secret
-from alses.report import pdf
-from alses.report.build import environment
+from alses.report import charts, ecarts, pdf
+from alses.report.build import PLAN, environment
 from alses.report.data import ReportData
-from alses.report.formats import accents, pct
-from alses.report.phrases import cell, lib
+from alses.report.formats import accents, pct, points, typo
+from alses.report.phrases import cell, lib, num
 from alses.secret import est_masquee, marque_html
+
+#: The gaps a sheet shows (the largest), so that its first page holds them.
+ECARTS_MAX = 6
 
 #: (indicator, modality) compared with the département on the first page.
 REPERES = [
@@ -87,24 +93,109 @@ def reperes(data: ReportData, t: str) -> list[dict]:
     return out
 
 
-def premiers(data: ReportData, ind: str, t: str, k: int = 5) -> list[dict]:
-    """The k first modalities of the département (never suppressed), with the
-    territory's share beside: a suppressed territory cell is shown with the mark, not
-    dropped, and the list says nothing of where a suppressed cell would rank."""
-    nord = data.cells(ind)
-    nord = nord[nord.valeur.notna()].sort_values(
-        ["valeur", "modalite_ordre"], ascending=[False, True]
-    )
-    out = []
-    for _, n in nord.head(k).iterrows():
-        out.append(
+def distingue(data: ReportData, t: str) -> dict:
+    """The territory's significant gaps to the rest of the Nord, the largest first (one
+    per yes/no or two-modality indicator: its gaps mirror each other), their chart and
+    three lines of reading."""
+    vus, gaps = set(), []
+    for _, _, items in PLAN:
+        for ind, _, avec_territoires in items:
+            if ind in vus or not avec_territoires:  # a detail repeats its group's gap
+                continue
+            vus.add(ind)
+            par = 1 if len(data.cells(ind)) <= 2 else 3
+            gaps += ecarts.ecarts(data, ind, t)[:par]
+    gaps = sorted(gaps, key=lambda e: -abs(e.points))[:ECARTS_MAX]
+    lignes = []
+    for e in gaps:
+        c, test = e.cellule, e.test
+        evol = "—"
+        if pd.notna(c.get("valeur_n_1")):
+            evol = "non"
+            if bool(test.get("evolution_significative")):
+                sens = "▲" if test.evolution_points > 0 else "▼"
+                evol = Markup("{} {}").format(
+                    sens, num(points(c.evolution_points), c, "evolution_points")
+                )
+        lignes.append(
             {
-                "libelle": n.modalite_libelle,
-                "t": _valeur(data.cell(ind, n.modalite, territoire=t)),
-                "nord": cell(n, "valeur"),
+                "libelle": f"{data.libelle(e.indicateur)}\u00a0: {e.modalite_libelle}",
+                "population": data.population(e.indicateur),
+                "t": cell(c, "valeur"),
+                "nd": Markup("{} / {}").format(cell(c, "numerateur"), cell(c, "denominateur")),
+                "reste": num(pct(test.reste_valeur), test, "reste_valeur"),
+                "ecart": num(points(e.points), test, "ecart_points"),
+                "v1": cell(c, "valeur_n_1") if pd.notna(c.get("valeur_n_1")) else "—",
+                "evolution": evol,
             }
         )
-    return out
+    nom = data.territoire_libelle(t)
+    titre = f"{nom} : écarts significatifs au reste du Nord (ALSES), {data.annee}"
+    desc = " ; ".join(
+        f"{data.libelle(e.indicateur)}, {e.modalite_libelle} : {points(e.points)}" for e in gaps
+    )
+    graphique = (
+        Markup(
+            charts.ecarts_points(
+                [
+                    (f"{e.modalite_libelle} ({data.libelle(e.indicateur).lower()})", e.points)
+                    for e in gaps
+                ],
+                typo(titre),
+                f"Écarts en points : {desc}." if desc else "Aucun écart significatif.",
+            )
+        )
+        if gaps
+        else None
+    )
+    return {
+        "lignes": lignes,
+        "graphique": graphique,
+        "titre": typo(titre),
+        "lecture": lecture(data, t, gaps),
+    }
+
+
+def _gap(data: ReportData, e) -> Markup:
+    return Markup("{} ({}) : {} {}, contre {} dans le reste du Nord").format(
+        lib(e.modalite_libelle),
+        data.libelle(e.indicateur).lower(),
+        cell(e.cellule, "valeur"),
+        data.population(e.indicateur),
+        num(pct(e.test.reste_valeur), e.test, "reste_valeur"),
+    )
+
+
+def lecture(data: ReportData, t: str, gaps: list) -> list[Markup]:
+    """Three lines: how many gaps, the largest above, the largest below (or that none
+    differs)."""
+    nom = data.territoire_libelle(t)
+    if not gaps:
+        return [
+            Markup(
+                "Aucune part de {} ne s'écarte significativement du reste du Nord cette "
+                "année : le territoire ressemble au département sur tous les indicateurs."
+            ).format(nom)
+        ]
+    dessus = [e for e in gaps if e.points > 0]
+    dessous = [e for e in gaps if e.points < 0]
+    out = [
+        Markup(
+            "Ce qui distingue {} : les parts ci-dessous s'écartent significativement du "
+            "reste du Nord ({} au-dessus, {} en dessous parmi les plus marquées)."
+        ).format(nom, len(dessus), len(dessous))
+    ]
+    out.append(
+        Markup("Le plus net au-dessus : {}.").format(_gap(data, dessus[0]))
+        if dessus
+        else Markup("Aucune part n'est significativement au-dessus du reste du Nord.")
+    )
+    out.append(
+        Markup("Le plus net en dessous : {}.").format(_gap(data, dessous[0]))
+        if dessous
+        else Markup("Aucune part n'est significativement en dessous du reste du Nord.")
+    )
+    return [Markup(typo(str(p))) for p in out]
 
 
 def remplissage(data: ReportData, t: str) -> dict:
@@ -157,7 +248,8 @@ def remplissage(data: ReportData, t: str) -> dict:
             else:
                 vals.append(pct(sub.loc[s, "valeur"]))
         lignes.append({"libelle": accents(libelles.get(champ, champ)), "cells": vals})
-    return {"structures": structures, "lignes": lignes}
+    noms = data.structures
+    return {"structures": [noms.get(x, x) for x in structures], "lignes": lignes}
 
 
 def render_fiche(data: ReportData, t: str) -> str:
@@ -183,11 +275,7 @@ def render_fiche(data: ReportData, t: str) -> str:
                 {"libelle": lbl, "t": _valeur(r), "nord": _valeur(n)} for lbl, r, n in volumes
             ],
             reperes=reperes(data, t),
-            demandes=premiers(data, "demande_principale", t),
-            population_demandes=data.population("demande_principale"),
-            partenaires=premiers(data, "partenaires_groupe", t, 3),
-            droit_commun=premiers(data, "partenaires_droit_commun", t, 5),
-            population_partenaires=data.population("partenaires_droit_commun"),
+            distingue=distingue(data, t),
             remplissage=remplissage(data, t),
             lib=lib,
         )

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pandas as pd
 from markupsafe import Markup
 
-from alses.comparaisons import ALPHA, holm, z_deux_proportions
+from alses.comparaisons import CRITIQUE
+from alses.report import ecarts
 from alses.report.data import Ligne, ReportData
 from alses.report.formats import nombre, pct, points
 from alses.territoires import DEPARTEMENT
@@ -31,11 +32,11 @@ def num(text: str, row, champ: str) -> Markup:
 
 def fmt(row, champ: str) -> str:
     value = row[champ] if champ in row else None
-    if champ in ("numerateur", "denominateur"):
+    if champ in ("numerateur", "denominateur", "grappes"):
         return nombre(value)
-    if champ == "evolution_points":
+    if champ in ("evolution_points", "ecart_points"):
         return points(value)
-    if row["unite"] == "nombre" and champ in ("valeur", "valeur_n_1"):
+    if row.get("unite") == "nombre" and champ in ("valeur", "valeur_n_1"):
         return nombre(value)
     return pct(value)
 
@@ -100,21 +101,20 @@ def principale(data: ReportData, ind: str, k: int) -> Markup | None:
 
 def ecart_ps(data: ReportData, ind: str, modalite: str):
     """How the ALSES share compares with the rest of the Prévention Spécialisée (PS
-    minus ALSES): "supérieur", "inférieur", None (no significant gap), or False when
-    either share is not published."""
+    minus ALSES), from the mart's test: "supérieur", "inférieur", None (no significant
+    gap), or False when either share is not published."""
     a = data.cell(ind, modalite)
     p = data.cell(ind, modalite, "PS")
-    if not (_publiable(a) and _publiable(p)):
+    t = data.test(ind, modalite)
+    if not (_publiable(a) and _publiable(p)) or t is None or not _ok(t.ps_p_valeur):
         return False
-    _, pv = z_deux_proportions(
-        int(a.numerateur),
-        int(a.denominateur),
-        int(p.numerateur - a.numerateur),
-        int(p.denominateur - a.denominateur),
-    )
-    if pd.isna(pv) or pv >= ALPHA:
-        return None
-    return "supérieur" if a.valeur > p.valeur else "inférieur"
+    return t.ps_sens if t.ps_sens in ("supérieur", "inférieur") else None
+
+
+def base_jeunes(data: ReportData, ind: str, modalite: str) -> Markup:
+    """« n jeunes »: the jeunes of the share's base (Nord, ALSES), tagged."""
+    t = data.test(ind, modalite)
+    return Markup("{} jeunes").format(num(nombre(t.grappes), t, "grappes"))
 
 
 def face_ps(data: ReportData, ind: str, modalite: str) -> Markup | None:
@@ -125,39 +125,44 @@ def face_ps(data: ReportData, ind: str, modalite: str) -> Markup | None:
     a = data.cell(ind, modalite)
     p = data.cell(ind, modalite, "PS")
     if sens is None:
-        verdict = "proche de celle de l'ensemble de la Prévention Spécialisée"
-    elif sens == "supérieur":
-        verdict = "plus élevée que pour l'ensemble de la Prévention Spécialisée"
-    else:
-        verdict = "plus faible que pour l'ensemble de la Prévention Spécialisée"
+        return Markup(
+            "Pour {}, cette part ({} {}) et celle de l'ensemble de la Prévention Spécialisée "
+            "({}) : écart non significatif (base : {})."
+        ).format(
+            lib(a.modalite_libelle),
+            cell(a, "valeur"),
+            pop(data, ind),
+            cell(p, "valeur"),
+            base_jeunes(data, ind, modalite),
+        )
+    verdict = (
+        "plus élevée que pour l'ensemble de la Prévention Spécialisée"
+        if sens == "supérieur"
+        else "plus faible que pour l'ensemble de la Prévention Spécialisée"
+    )
     return Markup("Pour {}, cette part ({} {}) est {} ({}).").format(
         lib(a.modalite_libelle), cell(a, "valeur"), pop(data, ind), verdict, cell(p, "valeur")
     )
 
 
 def evolution(data: ReportData, ind: str) -> Markup | None:
-    """The largest change since the previous year, only when it is significant."""
+    """The largest change since the previous year, only when the mart's year-on-year
+    test (clustered by jeune, Holm across the modalities) finds it significant."""
     if data.annee_precedente is None:
         return None
-    nord = data.cells(ind)
-    tests = []
-    for r in (Ligne(x) for x in nord.to_dict("records")):
+    sig = []
+    for r in (Ligne(x) for x in data.cells(ind).to_dict("records")):
         prev = data.cell_precedente(ind, r.modalite)
+        t = data.test(ind, r.modalite)
         if not (_publiable(r) and _publiable(prev)) or not _ok(r.evolution_points):
             continue
-        _, pv = z_deux_proportions(
-            int(r.numerateur), int(r.denominateur), int(prev.numerateur), int(prev.denominateur)
-        )
-        tests.append((r, pv))
-    if not tests:
-        return None
-    p_holm = holm(pd.Series([pv for _, pv in tests]))
-    sig = [(r, ph) for (r, _), ph in zip(tests, p_holm, strict=True) if ph < ALPHA]
+        if t is not None and _ok(t.evolution_significative) and bool(t.evolution_significative):
+            sig.append(r)
     if not sig:
         return None
-    r = max(sig, key=lambda t: abs(t[0].evolution_points))[0]
+    r = max(sig, key=lambda x: abs(x.evolution_points))
     sens = "hausse" if r.evolution_points > 0 else "baisse"
-    return Markup("{} passe de {} à {} {} entre {} et {}, une {} de {}.").format(
+    return Markup("{} passe de {} à {} {} entre {} et {}, une {} significative de {}.").format(
         lib(r.modalite_libelle),
         cell(r, "valeur_n_1"),
         cell(r, "valeur"),
@@ -169,31 +174,56 @@ def evolution(data: ReportData, ind: str) -> Markup | None:
     )
 
 
-def territoires(data: ReportData, ind: str, modalite: str) -> Markup | None:
-    """Territories significantly above or below the rest of the Nord (Holm)."""
-    comp = data.comparaison(ind)
-    comp = comp[(comp.modalite == modalite) & comp.territoire_code.ne(DEPARTEMENT)]
-    comp = comp[comp.secret_statistique.isna() & comp.est_significatif.fillna(False).astype(bool)]
-    nord = data.cell(ind, modalite)
-    if nord is None or not _publiable(nord):
+def territoires(data: ReportData, ind: str) -> Markup | None:
+    """The section's territorial reading: the territories whose share differs
+    significantly from the rest of the Nord (any modality; two per territory at most,
+    one for a yes/no or two-modality indicator, whose gaps mirror each other), by how
+    much and on which base; nothing when nothing differs. « Douai (base : 157 jeunes) :
+    « En couple » 31,2 % des …, contre 44,8 % dans le reste du Nord (−13,6 points) »."""
+    par = 1 if len(data.cells(ind)) <= 2 else 2
+    groupes = ecarts.par_territoire(ecarts.ecarts(data, ind), par)
+    if not groupes:
         return None
-    if comp.empty:
-        return Markup(
-            "Pour {}, aucun territoire ne s'écarte significativement du reste du Nord."
-        ).format(lib(nord.modalite_libelle))
-    parts = []
-    for i, r in enumerate(comp.sort_values("valeur", ascending=False).itertuples()):
-        row = data.cell(ind, modalite, territoire=r.territoire_code)
-        sens = "au-dessus" if r.sens == "supérieur" else "en dessous"
-        chiffre = cell(row, "valeur") + (Markup(" ") + pop(data, ind) if i == 0 else Markup(""))
-        parts.append(Markup("{} {} ({})").format(r.territoire_libelle, sens, chiffre))
-    return Markup(
-        "Par rapport au reste du Nord, écarts significatifs pour {} (Nord\u00a0: {})\u00a0: {}."
-    ).format(lib(nord.modalite_libelle), cell(nord, "valeur"), Markup(", ").join(parts))
+    phrases_ = []
+    for gaps in groupes.values():
+        details = [
+            Markup("{} {}{}, contre {} dans le reste du Nord ({})").format(
+                lib(e.modalite_libelle),
+                cell(e.cellule, "valeur"),
+                Markup(" ") + pop(data, ind) if not phrases_ and i == 0 else "",
+                num(pct(e.test.reste_valeur), e.test, "reste_valeur"),
+                num(points(e.points), e.test, "ecart_points"),
+            )
+            for i, e in enumerate(gaps)
+        ]
+        e = gaps[0]
+        phrases_.append(
+            Markup("{} (base\u00a0: {} jeunes)\u00a0: {}").format(
+                e.territoire_libelle,
+                num(nombre(e.test.grappes), e.test, "grappes"),
+                Markup(" et ").join(details),
+            )
+        )
+    return Markup("Écarts significatifs au reste du Nord\u00a0: {}.").format(
+        Markup("\u00a0; ").join(phrases_)
+    )
+
+
+def _devant(data: ReportData, ind: str, t: str, premiere, autre) -> bool:
+    """Whether `premiere` leads `autre` in territory t beyond the sampling error: the
+    difference of two shares of one distribution, on the jeunes of its base (a
+    conservative base when a jeune brings several units), at 5 %."""
+    test = data.test(ind, premiere.modalite, territoire=t)
+    n = test.grappes if test is not None and _ok(test.grappes) else premiere.denominateur
+    p1, p2 = premiere.valeur / 100, autre.valeur / 100
+    var = (p1 + p2 - (p1 - p2) ** 2) / n if n else 0
+    return var > 0 and (p1 - p2) / var**0.5 > CRITIQUE
 
 
 def premiere_partout(data: ReportData, ind: str) -> Markup | None:
-    """Whether the first modality of the département is first in every territory."""
+    """Whether the first modality of the département is also first in every territory;
+    a territory is named only where another modality leads it beyond the sampling
+    error (a tie or a near tie says nothing)."""
     top = data.cells(ind)
     top = top[top.rang == 1]
     if top.empty or len(data.cells(ind)) < 3:
@@ -207,19 +237,25 @@ def premiere_partout(data: ReportData, ind: str) -> Markup | None:
         first = terr[(terr.territoire_code == t) & (terr.rang == 1)]
         if first.empty:
             return None  # a territory's figures are not published: say nothing
-        if code not in set(first.modalite):
+        if code in set(first.modalite):
+            continue
+        tete = Ligne(first.iloc[0].to_dict())
+        meme = data.cell(ind, code, territoire=t)
+        if _publiable(tete) and _publiable(meme) and _devant(data, ind, t, tete, meme):
             autres.append(
-                Markup("{} ({})").format(
-                    first.iloc[0].territoire_libelle, lib(first.iloc[0].modalite_libelle)
+                Markup("{} : {} {}, contre {} pour {}").format(
+                    tete.territoire_libelle,
+                    lib(tete.modalite_libelle),
+                    cell(tete, "valeur") + (Markup(" ") + pop(data, ind) if not autres else ""),
+                    cell(meme, "valeur"),
+                    lib(top.iloc[0].modalite_libelle),
                 )
             )
     if not autres:
-        return Markup("{} est aussi la première modalité dans chacun des sept territoires.").format(
-            lib(top.iloc[0].modalite_libelle)
-        )
+        return None
     return (
-        Markup("La première modalité n'est pas la même partout\u00a0: ")
-        + Markup(", ").join(autres)
+        Markup("Une autre modalité passe nettement en tête : ")
+        + Markup(" ; ").join(autres)
         + Markup(".")
     )
 
@@ -232,6 +268,6 @@ def phrases(data: ReportData, ind: str, k: int, avec_territoires: bool) -> list[
             out.append(face_ps(data, ind, f))
         out.append(evolution(data, ind))
         if avec_territoires:
-            out.append(territoires(data, ind, f))
+            out.append(territoires(data, ind))
             out.append(premiere_partout(data, ind))
     return [p for p in out if p is not None]
