@@ -86,7 +86,7 @@ def variant(draw, label: str) -> str:
     return "".join("".join(piece) for piece in out)
 
 
-@settings(max_examples=300, deadline=None, derandomize=True, database=None,
+@settings(max_examples=150, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
 @given(data=st.data())
 def test_every_variant_of_a_label_maps_to_its_code_and_nothing_else_does(nomenclature, data):
