@@ -454,11 +454,10 @@ def test_one_loaded_year_renders_every_document_alike_in_any_order(data):
     assert apres == premier
 
 
-def test_pdf_source_drops_only_provenance_markup_and_places_chart_text_alike(tmp_path):
-    """The PDF is laid out from the HTML without its provenance tags (alses/report/pdf.py)
-    and draws the simple SVG texts of the charts in one run: the same words, at the same
-    place (within a point) as WeasyPrint's own SVG text code."""
-    from alses.report import charts, pdf
+def test_pdf_source_drops_only_provenance_markup():
+    """The PDF is laid out from the HTML without its provenance tags
+    (alses/report/pdf.py); everything else of the HTML stays."""
+    from alses.report import pdf
     from alses.report.phrases import num
 
     ligne = {"perimetre": "ALSES", "territoire_code": "LIL", "indicateur": "sexe"}
@@ -469,33 +468,6 @@ def test_pdf_source_drops_only_provenance_markup_and_places_chart_text_alike(tmp
     assert 'data-src="ALSES|LIL|sexe|F|valeur"' in html
     source = pdf.source_pdf(str(html))
     assert source == "<p>Part 44,0 % <span class='secret'>s</span></p>"
-
-    svg = charts.bars_territoires(
-        [("CAM", "Cambrai", 213.0), ("LIL", "Sambre-Avesnois", 1706.0)], "Titre", "Desc"
-    )
-    assert 'text-anchor="middle"' in svg and 'text-anchor="end"' in svg
-    assert pdf.installer(), "WeasyPrint n'est plus la version pour laquelle pdf.py est écrit"
-    page = f"<html lang='fr'><body>{svg}</body></html>"
-    mots = {}
-    for nom, texte in (("weasyprint", page), ("rapide", pdf.source_pdf(page))):
-        assert ("data-ancre" in texte) == (nom == "rapide")
-        chemin = tmp_path / f"{nom}.pdf"
-        from weasyprint import HTML
-
-        HTML(string=texte).write_pdf(chemin)  # text-anchor: WeasyPrint's own path
-        bbox = subprocess.run(
-            ["pdftotext", "-bbox", str(chemin), "-"], capture_output=True, text=True, check=True
-        ).stdout
-        mots[nom] = [
-            (m.group(5), float(m.group(1)), float(m.group(2)))
-            for m in re.finditer(
-                r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', bbox
-            )
-        ]
-    assert [m[0] for m in mots["rapide"]] == [m[0] for m in mots["weasyprint"]]
-    assert {"Cambrai", "Sambre-", "Avesnois", "213", "706", "500"} <= {m[0] for m in mots["rapide"]}
-    for (mot, x1, y1), (_, x2, y2) in zip(mots["rapide"], mots["weasyprint"], strict=True):
-        assert abs(x1 - x2) < 1 and abs(y1 - y2) < 1, mot
 
 
 def test_editorial_texts_cite_figures_only_through_placeholders(data):
