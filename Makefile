@@ -78,9 +78,9 @@ sql: .venv/.installed .venv-sql/bin/duckdb
 # dbt docs (French descriptions of every mart column); open target/index.html.
 docs: .venv/.installed target/manifest.json
 	ALSES_WAREHOUSE=$$($(PY) -c 'from alses.settings import settings; print(settings().warehouse)') \
-	  .venv/bin/alses-dbt docs generate --target $$($(PY) -c 'from alses.settings import settings; print(settings().target)') \
+	  .venv/bin/dbt docs generate --target $$($(PY) -c 'from alses.settings import settings; print(settings().target)') \
 	  --profiles-dir dbt_project --project-dir . --quiet
-	@echo "Documentation : ouvrez $(CURDIR)/target/index.html (ou : .venv/bin/alses-dbt docs serve --profiles-dir dbt_project --host 127.0.0.1)"
+	@echo "Documentation : ouvrez $(CURDIR)/target/index.html (ou : .venv/bin/dbt docs serve --profiles-dir dbt_project --host 127.0.0.1)"
 
 dev: .venv/.installed target/manifest.json | $(DAGSTER_HOME)
 	.venv/bin/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000

@@ -3,11 +3,11 @@
 dbt's profile (dbt_project/profiles.yml) reads the same `ALSES_WAREHOUSE` and DuckDB
 settings as `alses.settings`: `dbt_env()` puts the values settings resolves in the
 environment every dbt call inherits. dbt parses the whole project again (≈ 8 s) when its
-target, vars or warehouse file name differ from the previous parse in the same target
-folder (not its path nor its DuckDB settings: orchestration/lanceur_dbt.py), so make's
-parse (`python -m orchestration.analyse_dbt`, target/manifest.json) runs in that
-same environment, and the job's build starts from it (`reprendre_analyse`): only the
-files that changed are read again.
+target, vars or connection details (the warehouse's path, DuckDB's settings) differ from
+the previous parse in the same target folder, so make's parse (`python -m
+orchestration.analyse_dbt`, target/manifest.json) runs in that same environment, and
+the job's build starts from it (`reprendre_analyse`): only the files that changed are
+read again.
 """
 
 import os
@@ -18,10 +18,8 @@ from pathlib import Path
 
 from alses.settings import ROOT, settings
 
-#: The dbt of this interpreter's environment, even when .venv/bin is not on PATH: its
-#: command line as `alses-dbt` (orchestration/lanceur_dbt.py), whose parse does not
-#: depend on the warehouse's path nor on DuckDB's settings.
-DBT_EXECUTABLE = str(Path(sys.executable).parent / "alses-dbt")
+#: The dbt of this interpreter's environment, even when .venv/bin is not on PATH.
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 #: make's parse: target/manifest.json (the Dagster definitions read it).
 TARGET = ROOT / "target"
 

@@ -213,12 +213,13 @@ def prechauffer(selection: set | None) -> None:
 
 
 def fermer() -> None:
-    """Stop the pool's workers (end of a run; they hold no connection between tasks)."""
+    """Stop the pool's workers (end of a run, or an interrupted one: the documents not
+    started are cancelled; they hold no connection between tasks)."""
     global _POOL
     with _VERROU:
         pool, _POOL = _POOL, None
     if pool is not None:
-        pool.shutdown()
+        pool.shutdown(cancel_futures=True)
     _DONNEES.clear()
     _AVANCE.clear()
 

@@ -14,17 +14,6 @@ and exits non-zero.
 
 from __future__ import annotations
 
-import gc
-
-#: Python's garbage collector scans the objects the imports below create again and
-#: again while they are being created (≈ 0.5 s of every run's start-up): as a command,
-#: it is off until the Dagster definitions are imported, which are then frozen
-#: (`_imports_faits`).
-_GC_COUPE = __name__ == "__main__"
-if _GC_COUPE:
-    gc.disable()
-
-import atexit
 import contextlib
 import datetime as dt
 import json
@@ -32,9 +21,8 @@ import logging
 import multiprocessing
 import os
 import re
-import sqlite3
+import signal
 import sys
-import threading
 import time
 import traceback
 from collections.abc import Iterator
@@ -43,11 +31,6 @@ from typing import TextIO
 
 import dagster as dg
 import duckdb
-import sqlalchemy
-from dagster._core.storage.tags import (
-    ASSET_PARTITION_RANGE_END_TAG,
-    ASSET_PARTITION_RANGE_START_TAG,
-)
 
 from alses import engine
 from alses.contract import annee_decalee
@@ -57,8 +40,7 @@ from alses.pseudonym import SecretError
 from alses.publish import derniere_publication, resume_publications
 from alses.retention import annee_purgee, annees_purgees, message_purgee
 from alses.settings import ROOT, empreinte_sources, is_demo, settings
-from orchestration import rendus, serveur_dbt
-from orchestration.historique import garder_les_connexions
+from orchestration import rendus
 from orchestration.partitions import ANNEES, ajouter_annees
 
 #: What the terminal says each step of the school-year job is doing.
@@ -84,8 +66,6 @@ def main() -> int:
             traceback.print_exc(file=log)
             print(f"\nÉCHEC : {exc}\nJournal complet : {log_path}", file=errors, flush=True)
             return 1
-        finally:
-            serveur_dbt.arreter()
 
 
 def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO, forcer: bool = False) -> int:
@@ -118,21 +98,13 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO, forcer: bool = Fals
         say(summary(cfg.warehouse))
         say(f"Publié pour les analystes (lecture seule) : {cfg.published} — make sql")
         return 0
-    # dbt's start-up beside Dagster's and the extraction (orchestration/serveur_dbt.py).
-    serveur_dbt.demarrer(cfg.target)
     # The run history stays inside the repository: a run never depends on ~.
     home = Path(os.environ.get("DAGSTER_HOME") or ROOT / ".dagster")
     home.mkdir(parents=True, exist_ok=True)
     (home / "dagster.yaml").touch()
-    historique_sans_fsync(home)
     instance = dg.DagsterInstance.from_config(str(home))
-    # One engine per history file (orchestration/historique.py). After the demo drops'
-    # fork (_demo_pendant_l_import, above): no child inherits a pooled SQLite connection.
-    garder_les_connexions(instance)
     from orchestration.definitions import defs  # imported here: its output goes to the log
     from orchestration.resources import dbt, warehouse
-
-    _imports_faits()
 
     a_charger = []
     # Outputs missing with nothing else changed: every year again.
@@ -201,17 +173,6 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO, forcer: bool = Fals
     return 0
 
 
-def _imports_faits() -> None:
-    """After the definitions' import under `python -m orchestration.run`: the objects
-    created so far (modules, classes, Dagster's definitions) live as long as the
-    process; frozen, the collector never scans them again, and it is back on."""
-    global _GC_COUPE
-    if _GC_COUPE:
-        _GC_COUPE = False
-        gc.freeze()
-        gc.enable()
-
-
 def _demo_pendant_l_import(dossier: Path) -> None:
     """Write the demo drops in a child process while this one imports the Dagster
     definitions, which the run needs next: ≈ 4 s each, side by side on two cores (the
@@ -238,26 +199,6 @@ def _demo_pendant_l_import(dossier: Path) -> None:
         raise RuntimeError(
             f"L'écriture des données de démonstration dans {dossier} a échoué : {cause}"
         )
-
-
-def historique_sans_fsync(home: Path) -> None:
-    """Dagster's SQLite run history (under `home`) written without fsync.
-
-    Dagster opens a connection per event and per database (the run's, the index), each
-    commit and close syncing to disk: ≈ 4,000 fsyncs per demo run, 20 to 30 s of a
-    `make run` on this machine (docs/performance.md). With `synchronous=OFF` a crash of
-    the process loses nothing (the data is handed to the system); a crash of the machine
-    may damage the history (not the warehouse): `make clean` then starts it again.
-    """
-    racine = str(home.resolve())
-
-    @sqlalchemy.event.listens_for(sqlalchemy.engine.Engine, "connect")
-    def _sans_fsync(dbapi_connection, _record) -> None:
-        if not isinstance(dbapi_connection, sqlite3.Connection):
-            return
-        fichiers = [r[2] for r in dbapi_connection.execute("pragma database_list").fetchall()]
-        if any(f and str(Path(f).resolve()).startswith(racine) for f in fichiers):
-            dbapi_connection.execute("pragma synchronous=OFF")
 
 
 #: What a run's result depends on besides the drops (code, contract, models, seeds).
@@ -376,12 +317,14 @@ def partitions_du_run(instance: dg.DagsterInstance, annees: list[str]) -> dict:
         return {"partition_key": annees[0]}
     connues = instance.get_dynamic_partitions(ANNEES)
     rangs = sorted(connues.index(a) for a in annees)
-    return {
-        "tags": {
-            ASSET_PARTITION_RANGE_START_TAG: connues[rangs[0]],
-            ASSET_PARTITION_RANGE_END_TAG: connues[rangs[-1]],
-        }
-    }
+    return {"tags": {PLAGE_DEBUT: connues[rangs[0]], PLAGE_FIN: connues[rangs[-1]]}}
+
+
+#: The run tags that make one run cover a range of partitions (what a single-run
+#: backfill sets; execute_in_process takes one partition_key only):
+#: docs/dependances_internes.md.
+PLAGE_DEBUT = "dagster/asset_partition_range_start"
+PLAGE_FIN = "dagster/asset_partition_range_end"
 
 
 def _failure_message(event: dg.DagsterEvent) -> str:
@@ -507,26 +450,13 @@ def summary(warehouse: Path) -> str:
     return "\n".join(lines)
 
 
-def _sortir(code: int) -> None:
-    """End the process once main() is done: everything it opened is closed (the log,
-    the dbt server, the render processes, every connection). atexit's handlers run (the
-    logging module's, temporary folders'), then the process exits without Python
-    tearing down its thousands of modules one by one (≈ 0.5 s with Dagster imported).
-    A thread still running (none is, after main()) gets Python's usual exit, which waits
-    for it. Profilers that write at exit (`python -m cProfile`) get nothing: use py-spy."""
-    atexit._run_exitfuncs()
-    if any(
-        t.is_alive() and not t.daemon
-        for t in threading.enumerate()
-        if t is not threading.main_thread()
-    ):
-        raise SystemExit(code)
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    finally:
-        os._exit(code)
+def _interrompre(signum, _frame) -> None:
+    """SIGTERM as Ctrl-C: Dagster stops the run's step (dagster-dbt passes the
+    interruption to dbt and waits for it), the report workers are shut down, and the
+    process exits through its `finally` blocks: nothing it started outlives it."""
+    signal.raise_signal(signal.SIGINT)
 
 
 if __name__ == "__main__":
-    _sortir(main())
+    signal.signal(signal.SIGTERM, _interrompre)
+    sys.exit(main())

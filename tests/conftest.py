@@ -59,9 +59,8 @@ SESSION_GROUPS = {
 MODULE_GROUPS = {"test_increments": "increments"}
 
 MANIFEST = ROOT / "target" / "manifest.json"
-#: The session builds' warehouse file name: make's (settings' default). dbt names the
-#: catalog after it, so a build of a file so named starts from make's dbt parse instead
-#: of parsing the project whole again (orchestration/lanceur_dbt.py).
+#: The session builds' warehouse file name: make's (settings' default; dbt names the
+#: catalog after it).
 WAREHOUSE_NAME = "alses.duckdb"
 
 
@@ -322,17 +321,12 @@ def run_year(
 
 
 def _run_year(annee: str, asset_selection: list[dg.AssetKey] | None) -> dg.ExecuteInProcessResult:
-    import importlib
-
     import dagster as dg
 
     from orchestration.definitions import defs
     from orchestration.partitions import ajouter_annees
     from orchestration.resources import dbt, warehouse
 
-    # As in `make run`: dagster-dbt without dbt-core (orchestration/__init__.py), which a
-    # test module importing dbt before the definitions would change.
-    assert importlib.import_module("dagster_dbt.compat").DBT_PYTHON_VERSION is None
     instance = dg.DagsterInstance.ephemeral()
     ajouter_annees(instance, [annee])  # dynamic partitions: the year found
     job = defs.resolve_job_def("annee_complete")

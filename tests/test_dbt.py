@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 from pathlib import Path
 
@@ -68,45 +67,6 @@ def test_the_jobs_dbt_build_passes_with_its_tests(fixture_job):
     # dbt's unit tests check the code, not the data: make test runs them (below), the
     # job does not (orchestration/assets/dbt.py).
     assert kinds == {"model", "seed", "test"}
-
-
-def test_the_jobs_build_starts_from_makes_parse(fixture_job):
-    """The session's job writes to another warehouse path, with other DuckDB settings
-    (its temporary folder), than make's parse: dbt still starts from that parse
-    (orchestration/lanceur_dbt.py) instead of reading the whole project again."""
-    from alses.settings import artefacts_dbt
-
-    log = (artefacts_dbt(fixture_job.warehouse) / "dbt.log").read_text(encoding="utf-8")
-    # The run's log (level info) holds the parse's summary, and would hold its reason
-    # for a full parse (event UnableToPartialParse, level info).
-    assert '"name": "FoundStats"' in log
-    assert '"name": "UnableToPartialParse"' not in log
-
-
-def test_only_the_warehouse_name_decides_a_full_parse():
-    """The warehouse's path and DuckDB settings are left out of dbt's parse state; the
-    database name (the file's stem, named in every compiled relation) is not."""
-    from dbt.adapters.duckdb.credentials import DuckDBCredentials
-
-    from orchestration.lanceur_dbt import install
-
-    install()
-
-    def etat(path: str, limite: str) -> list:
-        data = {"path": path, "schema": "main", "config_options": {"memory_limit": limite}}
-        return sorted(DuckDBCredentials.from_dict(data).connection_info())
-
-    assert etat("/a/alses.duckdb", "4GiB") == etat("/b/l'entrepôt/alses.duckdb", "1GiB")
-    assert etat("/a/alses.duckdb", "4GiB") != etat("/a/autre.duckdb", "4GiB")
-    # Left out of Jinja's `target` too: no source of the project may read them.
-    sources = [ROOT / "dbt_project.yml"] + [
-        p
-        for dossier in ("models", "dbt_project", "tests/dbt", "analyses", "seeds")
-        for p in (ROOT / dossier).rglob("*")
-        if p.suffix in (".sql", ".yml", ".py")
-    ]
-    lecture = re.compile(r"target\s*(\.|\[['\"])\s*(path|config_options)\b")
-    assert not [str(p) for p in sources if lecture.search(p.read_text(encoding="utf-8"))]
 
 
 def test_unit_tests_pass_in_the_demo_build(demo_warehouse):

@@ -95,9 +95,6 @@ def trois_annees(tmp_path_factory):
 def dbt(trois_annees):
     from dbt.cli.main import dbtRunner
 
-    from orchestration import lanceur_dbt
-
-    lanceur_dbt.install()  # as every dbt the project runs: from make's parse
     tmp, warehouse = trois_annees
     mp = pytest.MonkeyPatch()
     mp.setenv("ALSES_WAREHOUSE", str(warehouse))

@@ -35,24 +35,9 @@ def test_a_failing_year_prints_its_step_message_and_the_log_path(tmp_path, run_m
     assert "STEP_FAILURE" in log.read_text(encoding="utf-8")  # the details are in the log
 
 
-#: `python -m orchestration.run`, with two witnesses: an atexit handler (it must run)
-#: and an object whose finalizer runs only in Python's teardown (it must not).
-_COMMANDE = """
-import atexit, runpy, sys
-atexit.register(lambda: print("atexit", flush=True))
-class Temoin:
-    def __del__(self):
-        print("teardown", flush=True)
-temoin = Temoin()
-sys.argv = ["orchestration.run"]
-runpy.run_module("orchestration.run", run_name="__main__", alter_sys=True)
-"""
-
-
 def test_the_command_exits_with_main_s_code_and_its_text(tmp_path):
-    """`python -m orchestration.run` itself (not main() in process): after main(), its
-    terminal text out and atexit's handlers run, it ends with main()'s exit code and
-    without Python's teardown (`_sortir`)."""
+    """`python -m orchestration.run` itself (not main() in process): its terminal text
+    and main()'s exit code."""
     import subprocess
     import sys
 
@@ -66,49 +51,17 @@ def test_the_command_exits_with_main_s_code_and_its_text(tmp_path):
         "DAGSTER_HOME": str(tmp_path / "dagster"),
     }
     sortie = subprocess.run(
-        [sys.executable, "-c", _COMMANDE], cwd=ROOT, env=env, capture_output=True, text=True
+        [sys.executable, "-m", "orchestration.run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert sortie.returncode == 1
     (log,) = (tmp_path / "logs").iterdir()
-    assert sortie.stdout == f"Journal complet : {log}\natexit\n"
+    assert sortie.stdout == f"Journal complet : {log}\n"
     assert sortie.stderr.startswith("\nÉCHEC avant chargement :\nALSES_BDC_DIR = ")
     assert sortie.stderr.endswith("nommé comme 2021-2022).\n")
-
-
-def test_the_run_history_keeps_one_engine_per_file(tmp_path):
-    """`make run`'s Dagster history (SQLite, DAGSTER_HOME) keeps one engine per database
-    file (orchestration/historique.py): a run and its events are written and read back as
-    with Dagster's own storages, through three files; an in-memory instance is left as
-    it is."""
-    import dagster as dg
-
-    from orchestration.historique import _moteurs, garder_les_connexions
-
-    (tmp_path / "dagster.yaml").touch()
-    instance = dg.DagsterInstance.from_config(str(tmp_path))
-    garder_les_connexions(instance)
-
-    @dg.asset
-    def a() -> int:
-        return 1
-
-    @dg.asset
-    def b(a: int) -> int:
-        return a + 1
-
-    for _ in range(2):
-        assert dg.materialize([a, b], instance=instance).success
-    assert len(instance.get_runs()) == 2
-    assert instance.get_latest_materialization_event(dg.AssetKey("b")) is not None
-    instance.add_dynamic_partitions("annees", ["2021-2022"])
-    assert instance.get_dynamic_partitions("annees") == ["2021-2022"]
-    fichiers = [k for k in _moteurs if str(tmp_path) in k]
-    assert len(fichiers) == 4  # runs.db, the index, one event log per run
-
-    ephemere = dg.DagsterInstance.ephemeral()
-    avant = type(ephemere.event_log_storage), type(ephemere.run_storage)
-    garder_les_connexions(ephemere)
-    assert (type(ephemere.event_log_storage), type(ephemere.run_storage)) == avant
 
 
 def test_a_drop_is_read_again_only_when_a_file_changed(tmp_path, monkeypatch):

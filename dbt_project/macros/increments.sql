@@ -90,15 +90,10 @@
         or {{ colonne }} in (select {{ colonne }} from {{ source }})
     {%- endif %};
 
-    {%- if arg_dict['dest_columns'] is none %}
-    {#- DuckDB's materialization (materialisations.sql): the columns matched by name #}
-    insert into {{ target }} by name (select * from {{ source }})
-    {%- else %}
     {%- set colonnes = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) %}
     insert into {{ target }} ({{ colonnes }})
     (
         select {{ colonnes }}
         from {{ source }}
     )
-    {%- endif %}
 {%- endmacro %}
