@@ -88,13 +88,13 @@ dev: .venv/.installed target/manifest.json | $(DAGSTER_HOME)
 # sqlfluff's jinja templater renders each model with the project's macros and
 # dbt_project/lint_context (pyproject): no dbt parse of the whole project, no warehouse.
 lint: .venv/.installed
-	.venv/bin/ruff check alses orchestration tests
-	.venv/bin/ruff format --check alses orchestration tests
+	.venv/bin/ruff check alses orchestration tests bench
+	.venv/bin/ruff format --check alses orchestration tests bench
 	.venv/bin/sqlfluff lint models --processes 2
 
 fix: .venv/.installed
-	.venv/bin/ruff check --fix alses orchestration tests
-	.venv/bin/ruff format alses orchestration tests
+	.venv/bin/ruff check --fix alses orchestration tests bench
+	.venv/bin/ruff format alses orchestration tests bench
 	.venv/bin/sqlfluff fix models
 
 demo: .venv/.installed
@@ -103,7 +103,10 @@ demo: .venv/.installed
 clean:
 	rm -rf warehouse outputs opendata target logs .dagster .venv-sql
 
-# The whole job on a drop SCALE times the demo, YEARS school years (INCREMENTS=1: then
-# rerun unchanged and add a year): bench/resultats.csv and .png, see docs/performance.md.
+# The whole job on a drop SCALE times the demo, YEARS school years (bench/banc.py):
+# bench/resultats.csv and .png. INTERVENTIONS=N: N interventions a year (the ×100 drop
+# with 730,000 jeunes and 15 M interventions: SCALE=100 INTERVENTIONS=15000000); RUNS=R:
+# R first builds in a row; INCREMENTS=1: then rerun unchanged and add a year.
 bench: .venv/.installed target/manifest.json
-	$(PY) -m alses.bench --scale $${SCALE:-10} --years $${YEARS:-1} $${INCREMENTS:+--increments}
+	$(PY) -m bench.banc --scale $${SCALE:-10} --years $${YEARS:-1} --runs $${RUNS:-1} \
+	  $${INTERVENTIONS:+--interventions $$INTERVENTIONS} $${INCREMENTS:+--increments}

@@ -86,7 +86,7 @@ def parse(target: Path = TARGET) -> int:
     environment the job gives dbt and with its target (the profile's output of
     ALSES_TARGET), as dagster-dbt calls dbt. `--installation`: into the job's own dbt
     folder (Settings.dbt_target) instead, for an installation whose settings differ
-    from make's (the bench's: alses/bench.py)."""
+    from make's (the bench's: bench/banc.py)."""
     dbt_env()
     reprendre_analyse(target)  # an installation's parse starts from make's (no-op for it)
     commande = [DBT_EXECUTABLE, "parse", "--quiet", *options_dbt(target)]

@@ -11,7 +11,6 @@ time of the workers. docs/performance.md, « Rendu des documents »."""
 
 from __future__ import annotations
 
-import os
 import resource
 import sys
 import tempfile
@@ -25,7 +24,8 @@ def _cpu() -> float:
 
 
 def _pool(cfg, annees: list[str], dossier: Path) -> None:
-    from alses.bench import cpu_descendants
+    import psutil
+
     from orchestration import rendus
 
     empreinte = {a: f"mesure-{time.time()}" for a in annees}
@@ -34,7 +34,11 @@ def _pool(cfg, annees: list[str], dossier: Path) -> None:
     rendus.rendre("fiches_territoire", cfg.warehouse, empreinte, dossier)
     rendus.rendre("rapport_alses", cfg.warehouse, empreinte, dossier)
     mur = time.monotonic() - debut
-    cpu = cpu_descendants(os.getpid())
+    cpu = sum(
+        t.user + t.system
+        for p in psutil.Process().children(recursive=True)
+        for t in [p.cpu_times()]
+    )
     rendus.fermer()
     print(
         f"Pool de {cfg.rendus_paralleles} processus : {mur:.1f} s de temps écoulé, "
