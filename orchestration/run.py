@@ -337,6 +337,8 @@ def _failure_message(event: dg.DagsterEvent) -> str:
     chain = [event.step_failure_data.error]
     while chain[-1].cause is not None:
         chain.append(chain[-1].cause)
+    if any(e.cls_name == "DagsterExecutionInterruptedError" for e in chain):
+        return "exécution interrompue (Ctrl-C ou signal d'arrêt) : relancez make run."
     error = next((e for e in chain if e.message.startswith("alses.")), chain[-1])
     # "alses.reading.BdcFileError: usagers.csv : …" → "usagers.csv : …"
     return re.sub(r"^(?:[a-z_]\w*\.)*[A-Z]\w*: ", "", error.message.strip())

@@ -118,3 +118,63 @@ def test_a_drop_is_read_again_only_when_a_file_changed(tmp_path, monkeypatch):
     reecrit = run.etat_des_entrees(cfg, annees, touche)
     assert reecrit["depots"] != touche["depots"]
     assert run.annees_du_run(reecrit, touche, annees) == annees
+
+
+def test_a_run_stopped_during_dbt_leaves_no_process_behind(tmp_path):
+    """SIGTERM to `python -m orchestration.run` while dbt builds: dbt and the report
+    workers (started beside dbt) stop with the run, which says so in French."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    from alses.settings import ROOT
+
+    write_drop(tmp_path / "bdc")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ALSES_")}
+    env |= {
+        "ALSES_BDC_DIR": str(tmp_path / "bdc"),
+        "ALSES_PSEUDO_SECRET": os.environ["ALSES_PSEUDO_SECRET"],
+        "ALSES_WAREHOUSE": str(tmp_path / "w.duckdb"),
+        "ALSES_PUBLISHED": str(tmp_path / "alses_marts.duckdb"),
+        "ALSES_OUTPUT_DIR": str(tmp_path / "outputs"),
+        "ALSES_OPENDATA_DIR": str(tmp_path / "opendata"),
+        "ALSES_LOG_DIR": str(tmp_path / "logs"),
+        "DAGSTER_HOME": str(tmp_path / "dagster"),
+    }
+    run = subprocess.Popen(
+        [sys.executable, "-m", "orchestration.run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        enfants, limite = [], time.monotonic() + 240
+        while time.monotonic() < limite and run.poll() is None:
+            enfants = psutil.Process(run.pid).children(recursive=True)
+            lignes = []
+            for p in enfants:
+                try:
+                    lignes.append(p.cmdline())
+                except psutil.Error:
+                    pass
+            dbt = any("build" in c for c in lignes)
+            pool = any("multiprocessing.forkserver" in " ".join(c) for c in lignes)
+            if dbt and pool:
+                break
+            time.sleep(0.2)
+        else:
+            raise AssertionError(f"dbt build et le pool de rendu jamais vus : {run.poll()}")
+        run.send_signal(signal.SIGTERM)
+        sortie, erreurs = run.communicate(timeout=120)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode == 1
+    assert "exécution interrompue" in erreurs and "Traceback" not in erreurs
+    _, vivants = psutil.wait_procs(enfants, timeout=10)
+    assert not vivants, [p.pid for p in vivants]
