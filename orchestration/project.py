@@ -5,8 +5,7 @@ dbt's profile reads the same `ALSES_WAREHOUSE` and DuckDB settings as `alses.set
 inherits), and the dbt executable is named explicitly rather than looked up on PATH.
 """
 
-from dagster_dbt import DbtCliResource, DbtProject
-from dagster_dbt.dbt_project import using_dagster_dev
+from dagster_dbt import DagsterDbtProjectPreparer, DbtCliResource, DbtProject
 
 from alses.settings import ROOT, settings
 from orchestration.analyse_dbt import DBT_EXECUTABLE, parse
@@ -24,5 +23,5 @@ def dbt_cli() -> DbtCliResource:
 # `dagster dev` reparses the project at load time (what DbtProject.prepare_if_dev does,
 # but with this environment's dbt rather than the first `dbt` on PATH, and make's
 # environment: dbt's partial parsing applies).
-if using_dagster_dev():
+if DagsterDbtProjectPreparer().using_dagster_dev():
     parse()
