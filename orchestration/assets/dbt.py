@@ -109,8 +109,6 @@ def annees_a_calculer(
     return sorted(annees), sorted(suivantes)
 
 
-# dbt's default selection only: dagster-dbt runs without dbt-core in this process, and
-# evaluates no other (orchestration/__init__.py).
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     dagster_dbt_translator=AlsesTranslator(),
