@@ -23,8 +23,10 @@ $(DAGSTER_HOME):
 
 # Nothing changed since the last successful run (drops, code, models): says so in a few
 # seconds. FORCE=1 runs everything again.
+# ACCEPTER=2022-2023 (ALSES_ACCEPTER, comma-separated): publish those years despite the
+# October gate's blocking checks, once their control page is read (docs/controle_octobre.md).
 run: .venv/.installed target/manifest.json | $(DAGSTER_HOME)
-	$(PY) -m orchestration.run $${FORCE:+--forcer}
+	$(if $(ACCEPTER),ALSES_ACCEPTER=$(ACCEPTER) )$(PY) -m orchestration.run $${FORCE:+--forcer}
 
 # Open data of every school year in the warehouse (secret statistique applied).
 opendata: .venv/.installed

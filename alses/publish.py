@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 
+from alses.controle import acceptations_a_journaliser, noter_journalisees
 from alses.disclosure import CLES
 from alses.marts import colonnes as colonnes_du_contrat
 from alses.opendata import DESCRIPTION_SECRET
@@ -138,6 +139,7 @@ def publish(warehouse: Path, published: Path) -> dict[str, int]:
                 [journal],
             )
         con.execute("detach publie")
+        noter_journalisees(con, journal)
     return counts
 
 
@@ -160,9 +162,15 @@ def _creer_journal(con: duckdb.DuckDBPyConnection, catalogue: str) -> None:
             empreintes varchar,
             cellules_modifiees integer,
             cellules_ajoutees integer,
-            cellules_retirees integer
+            cellules_retirees integer,
+            acceptations varchar
         )
         """
+    )
+    # A journal written before the October gate existed gains the column.
+    con.execute(
+        f"alter table {base}.marts.journal_publications "
+        "add column if not exists acceptations varchar"
     )
     con.execute(
         f"""
@@ -219,6 +227,9 @@ COLONNES_JOURNAL = {
         "précédente.",
         "cellules_ajoutees": "Cellules de marts.indicateurs absentes de la publication précédente.",
         "cellules_retirees": "Cellules de la publication précédente absentes de celle-ci.",
+        "acceptations": "Années publiées malgré un contrôle d'octobre bloquant (JSON) : pour "
+        "chacune, l'empreinte du dépôt, le nom de connexion de qui l'a acceptée (make run "
+        "ACCEPTER=…), quand, et les contrôles levés (docs/controle_octobre.md).",
     },
     "ecarts_publication": {
         "publication_id": "Publication qui a apporté l'écart (marts.journal_publications).",
@@ -319,7 +330,7 @@ def _journaliser(con: duckdb.DuckDBPyConnection, tables: list[str], published: P
         ).fetchall()
     )
     con.execute(
-        "insert into publie.marts.journal_publications values (?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into publie.marts.journal_publications values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             publication,
             datetime.now(UTC),
@@ -329,6 +340,7 @@ def _journaliser(con: duckdb.DuckDBPyConnection, tables: list[str], published: P
             statuts.get("modifiée", 0),
             statuts.get("ajoutée", 0),
             statuts.get("retirée", 0),
+            json.dumps(acceptations_a_journaliser(con, "travail"), sort_keys=True),
         ],
     )
     return publication

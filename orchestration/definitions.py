@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from orchestration.assets.controle import garde
 from orchestration.assets.dbt import dbt_models
 from orchestration.assets.extract import bdc_raw
 from orchestration.assets.opendata import donnees_ouvertes, secret_statistique
@@ -17,6 +18,7 @@ defs = dg.Definitions(
     assets=[
         bdc_raw,
         dbt_models,
+        garde,
         secret_statistique,
         rapport_alses,
         fiches_territoire,

@@ -41,12 +41,14 @@ from alses.publish import derniere_publication, resume_publications
 from alses.retention import annee_purgee, annees_purgees, message_purgee
 from alses.settings import ROOT, empreinte_sources, is_demo, settings
 from orchestration import rendus
+from orchestration.assets.controle import message_du_run, pages_du_run
 from orchestration.partitions import ANNEES, ajouter_annees
 
 #: What the terminal says each step of the school-year job is doing.
 STEPS = {
     "bdc_raw": "chargement du dépôt dans raw",
     "dbt_models": "modèles dbt et leurs tests",
+    "controle__garde": "contrôle d'octobre",
     "marts__secret_statistique": "secret statistique",
     "outputs__rapport_alses": "rapport HTML et PDF",
     "outputs__fiches_territoire": "fiches territoire",
@@ -142,7 +144,7 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO, forcer: bool = Fals
             for event in result.all_events:
                 if event.event_type == dg.DagsterEventType.STEP_FAILURE:
                     step = STEPS.get(event.step_key, event.step_key)
-                    message = _failure_message(event)
+                    message = message_du_run(result, event.step_key) or _failure_message(event)
                     fail(f"\nÉCHEC {prefix} à l'étape « {step} » :\n{message}")
             fail(f"Journal complet : {log.name}")
             if duck:
@@ -152,6 +154,8 @@ def _run(cfg, terminal: TextIO, errors: TextIO, log: TextIO, forcer: bool = Fals
             noter_etat(cfg.warehouse, etat)
     say()
     say(summary(cfg.warehouse))
+    if a_charger and (pages := pages_du_run(result)):
+        say(pages)
     if duck:
         say(resume_publications(cfg.warehouse, avant).strip())
         say(f"Publié pour les analystes (lecture seule) : {cfg.published} — make sql")

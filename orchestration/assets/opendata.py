@@ -7,6 +7,7 @@ from dagster_dbt import get_asset_key_for_model
 from alses.engine import connect
 from alses.opendata import ecrire_secret, exporter, lire_publiques
 from alses.settings import settings
+from orchestration.assets.controle import GARDE
 from orchestration.assets.dbt import dbt_models
 from orchestration.partitions import annee_scolaire
 
@@ -40,7 +41,7 @@ def secret_statistique(context: dg.AssetExecutionContext) -> dg.MaterializeResul
 
 @dg.asset(
     key=["opendata", "indicateurs_alses"],
-    deps=[secret_statistique],
+    deps=[secret_statistique, GARDE],
     partitions_def=annee_scolaire,
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="publication",

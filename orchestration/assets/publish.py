@@ -4,14 +4,15 @@ import dagster as dg
 
 from alses.publish import publish
 from alses.settings import settings
+from orchestration.assets.controle import GARDE
 from orchestration.assets.report import MARTS, rapport_alses
 from orchestration.partitions import annee_scolaire
 
 
 @dg.asset(
     key=["publication", "marts_analystes"],
-    # After the documents, and after every mart they read.
-    deps=[rapport_alses, *MARTS],
+    # After the documents, the October gate, and every mart they read.
+    deps=[rapport_alses, GARDE, *MARTS],
     partitions_def=annee_scolaire,
     # Once per run, whatever the number of school years it covers.
     backfill_policy=dg.BackfillPolicy.single_run(),

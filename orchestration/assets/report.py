@@ -6,6 +6,7 @@ import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
 from alses.settings import settings
+from orchestration.assets.controle import GARDE
 from orchestration.assets.dbt import dbt_models
 from orchestration.partitions import annee_scolaire
 from orchestration.rendus import (
@@ -96,7 +97,7 @@ AUTRE = {
 
 @dg.asset(
     key=["outputs", "rapport_alses"],
-    deps=MARTS,
+    deps=[*MARTS, GARDE],  # nothing is rendered for a year the October gate stops
     partitions_def=annee_scolaire,
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="outputs",
@@ -115,7 +116,7 @@ def rapport_alses(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
 
 @dg.asset(
     key=["outputs", "fiches_territoire"],
-    deps=MARTS,
+    deps=[*MARTS, GARDE],  # nothing is rendered for a year the October gate stops
     partitions_def=annee_scolaire,
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="outputs",
