@@ -41,7 +41,7 @@ from alses.publish import derniere_publication, resume_publications
 from alses.retention import annee_purgee, annees_purgees, message_purgee
 from alses.settings import ROOT, empreinte_sources, is_demo, settings
 from orchestration import rendus
-from orchestration.assets.controle import message_du_run, pages_du_run
+from orchestration.garde import message_du_run, pages_du_run
 from orchestration.partitions import ANNEES, ajouter_annees
 
 #: What the terminal says each step of the school-year job is doing.

@@ -56,7 +56,7 @@ SESSION_GROUPS = {
     "fixture_job": "job",
 }
 #: Modules whose module-scoped fixture builds a warehouse of their own: one worker each.
-MODULE_GROUPS = {"test_increments": "increments"}
+MODULE_GROUPS = {"test_increments": "increments", "test_controle_octobre": "octobre"}
 
 MANIFEST = ROOT / "target" / "manifest.json"
 #: The session builds' warehouse file name: make's (settings' default; dbt names the

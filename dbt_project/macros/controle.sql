@@ -36,7 +36,7 @@
 {% macro duckdb__controle_versions_publiees(relation) -%}
     select
         cast(depot.key as varchar) as annee_scolaire,
-        cast(depot.value as varchar) as load_id
+        json_extract_string(depot.value, '$') as load_id
     from (
         select depots from {{ relation }}
         order by publication_id desc
@@ -99,4 +99,11 @@
 
 {% macro default__controle_mediane(expr) -%}
     percentile_cont(0.5) within group (order by {{ expr }})
+{%- endmacro %}
+
+{#- Incremental strategy `ajout` (controle_mesures): the new rows appended, the others
+    kept (the measures of a drop version never change). -#}
+{% macro get_incremental_ajout_sql(arg_dict) -%}
+    insert into {{ arg_dict['target_relation'] }}
+    select * from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}

@@ -17,8 +17,8 @@ seuils as (
     select * from {{ ref('controle_seuils') }}
 ),
 
-publiees as (
-    {{ controle_versions_publiees() }}
+paires as (
+    select * from {{ ref('controle_paires') }}
 ),
 
 actuelles as (
@@ -42,80 +42,18 @@ annees as (
 ),
 
 references_annee as (
-    select
-        annees.annee_scolaire,
-        max(precedentes.annee_scolaire) as annee_reference
-    from annees
-    inner join annees as precedentes on annees.annee_scolaire > precedentes.annee_scolaire
-    group by annees.annee_scolaire
+    select distinct
+        annee_scolaire,
+        annee_reference
+    from paires
+    where type_reference = 'annee_precedente'
 ),
 
 comparaisons as (
-    select
-        references_annee.annee_scolaire,
-        'annee_precedente' as type_reference,
-        references_annee.annee_reference,
-        actuelles.load_id as load_id_reference,
-        references_annee.annee_reference as reference
-    from references_annee
-    inner join actuelles on references_annee.annee_reference = actuelles.annee_scolaire
-    union all
-    select
-        publiees.annee_scolaire,
-        'version_publiee' as type_reference,
-        publiees.annee_scolaire as annee_reference,
-        publiees.load_id as load_id_reference,
-        publiees.annee_scolaire || ' (version publiée)' as reference
-    from publiees
-    inner join actuelles
-        on
-            publiees.annee_scolaire = actuelles.annee_scolaire
-            and publiees.load_id <> actuelles.load_id
-    where exists (
-        select 1 from mesures
-        where
-            mesures.annee_scolaire = publiees.annee_scolaire
-            and mesures.load_id = publiees.load_id
-    )
-),
-
-paires as (
-    select
-        comparaisons.annee_scolaire,
-        comparaisons.type_reference,
-        comparaisons.reference,
-        reference_mesures.niveau,
-        reference_mesures.objet_id,
-        coalesce(courantes.objet_libelle, reference_mesures.objet_libelle) as objet_libelle,
-        reference_mesures.mesure,
-        coalesce(courantes.numerateur, 0) as numerateur,
-        courantes.denominateur,
-        reference_mesures.numerateur as numerateur_reference,
-        reference_mesures.denominateur as denominateur_reference
-    from comparaisons
-    inner join mesures as reference_mesures
-        on
-            comparaisons.annee_reference = reference_mesures.annee_scolaire
-            and comparaisons.load_id_reference = reference_mesures.load_id
-    left join courantes
-        on
-            comparaisons.annee_scolaire = courantes.annee_scolaire
-            and reference_mesures.niveau = courantes.niveau
-            and reference_mesures.objet_id = courantes.objet_id
-            and reference_mesures.mesure = courantes.mesure
-),
-
-medianes as (
-    select
-        annees.annee_scolaire,
-        courantes.niveau,
-        courantes.objet_id,
-        courantes.mesure,
-        {{ controle_mediane('courantes.numerateur') }} as mediane,
-        count(*) as annees_connues
-    from annees
-    inner join courantes on annees.annee_scolaire > courantes.annee_scolaire
-    group by annees.annee_scolaire, courantes.niveau, courantes.objet_id, courantes.mesure
+    select distinct
+        annee_scolaire,
+        type_reference
+    from paires
 ),
 
 volumes as (
@@ -127,18 +65,8 @@ volumes as (
             when 'structure' then 'volume_structure'
             when 'poste' then 'volume_poste'
             when 'fichier' then 'volume_fichier'
-        end as controle,
-        case
-            when paires.type_reference = 'annee_precedente' and medianes.annees_connues >= 2
-                then medianes.mediane
-        end as mediane
+        end as controle
     from paires
-    left join medianes
-        on
-            paires.annee_scolaire = medianes.annee_scolaire
-            and paires.niveau = medianes.niveau
-            and paires.objet_id = medianes.objet_id
-            and paires.mesure = medianes.mesure
     where
         (
             paires.niveau in ('departement', 'territoire', 'structure')
@@ -244,6 +172,8 @@ lignes_champs as (
             or (
                 seuils.controle = 'renseignement_baisse'
                 and champs.denominateur_reference >= seuils.base_minimale
+                -- a structure without any record this year is judged by its volume
+                and champs.denominateur > 0
             )
 ),
 
@@ -404,7 +334,7 @@ fichiers_activite as (
         and empreinte is not null
         and objet_id in (
             'usagers', 'situations', 'interventions', 'actions_ponctuelles',
-            'actions_collectives', 'actions_participants'
+            'actions_collectives'
         )
 ),
 
@@ -414,14 +344,14 @@ identiques as (
         fichiers_activite.objet_id,
         fichiers_activite.objet_libelle,
         fichiers_activite.numerateur,
-        min(autres.annee_scolaire) as autre_annee,
+        max(autres.annee_scolaire) as autre_annee,
         count(autres.annee_scolaire) as autres_annees
     from fichiers_activite
     left join fichiers_activite as autres
         on
             fichiers_activite.objet_id = autres.objet_id
             and fichiers_activite.empreinte = autres.empreinte
-            and fichiers_activite.annee_scolaire <> autres.annee_scolaire
+            and fichiers_activite.annee_scolaire > autres.annee_scolaire
     where
         fichiers_activite.annee_scolaire in (
             select references_annee.annee_scolaire from references_annee
@@ -452,6 +382,31 @@ lignes_identiques as (
         case when identiques.autres_annees > 0 then 'bloquant' else 'conforme' end as statut
     from identiques
     inner join seuils on seuils.controle = 'fichier_identique'
+    union all
+    -- the whole drop: same files, names and bytes (load_id) as another year's
+    select
+        actuelles.annee_scolaire,
+        seuils.controle,
+        'depot' as niveau,
+        actuelles.load_id as objet_id,
+        'dépôt entier (tous les fichiers)' as objet_libelle,
+        'dépôt identique' as mesure,
+        max(autres.annee_scolaire) as reference,
+        cast(count(*) as double precision) as valeur,
+        cast(null as double precision) as valeur_reference,
+        cast(null as double precision) as valeur_mediane,
+        seuils.seuil_alerte,
+        seuils.seuil_bloquant,
+        'bloquant' as statut
+    from actuelles
+    inner join actuelles as autres
+        on
+            actuelles.load_id = autres.load_id
+            and actuelles.annee_scolaire > autres.annee_scolaire
+    inner join seuils on seuils.controle = 'fichier_identique'
+    group by
+        actuelles.annee_scolaire, seuils.controle, actuelles.load_id,
+        seuils.seuil_alerte, seuils.seuil_bloquant
 ),
 
 lignes_libelles as (

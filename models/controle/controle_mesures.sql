@@ -1,6 +1,6 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='append',
+    incremental_strategy='ajout',
     unique_key=none,
     full_refresh=false,
 ) }}

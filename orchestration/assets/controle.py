@@ -9,10 +9,8 @@ from dagster_dbt import get_asset_key_for_model
 from alses.controle import controler, message_arret, resume
 from alses.settings import settings
 from orchestration.assets.dbt import dbt_models
+from orchestration.garde import CONTROLE, GARDE
 from orchestration.partitions import annee_scolaire
-
-GARDE = dg.AssetKey(["controle", "garde"])
-CONTROLE = "aucune_anomalie_bloquante"
 
 
 @dg.asset(
@@ -67,26 +65,3 @@ def garde(context: dg.AssetExecutionContext):
             for r in resultats
         },
     )
-
-
-def message_du_run(result: dg.ExecuteInProcessResult, step_key: str) -> str | None:
-    """The French message of a run the gate stopped (its check's description), for
-    `make run`; None for another step."""
-    if step_key != "controle__garde":
-        return None
-    for event in result.all_events:
-        if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
-            evaluation = event.event_specific_data
-            if evaluation.check_name == CONTROLE and not evaluation.passed:
-                return evaluation.description
-    return None
-
-
-def pages_du_run(result: dg.ExecuteInProcessResult) -> str:
-    """The control pages a run wrote (its materialization's metadata), for `make run`."""
-    for event in result.all_events:
-        if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
-            materialisation = event.event_specific_data.materialization
-            if materialisation.asset_key == GARDE and "resume" in materialisation.metadata:
-                return materialisation.metadata["resume"].value
-    return ""

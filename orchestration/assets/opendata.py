@@ -7,8 +7,8 @@ from dagster_dbt import get_asset_key_for_model
 from alses.engine import connect
 from alses.opendata import ecrire_secret, exporter, lire_publiques
 from alses.settings import settings
-from orchestration.assets.controle import GARDE
 from orchestration.assets.dbt import dbt_models
+from orchestration.garde import GARDE
 from orchestration.partitions import annee_scolaire
 
 

@@ -4,8 +4,8 @@ import dagster as dg
 
 from alses.publish import publish
 from alses.settings import settings
-from orchestration.assets.controle import GARDE
 from orchestration.assets.report import MARTS, rapport_alses
+from orchestration.garde import GARDE
 from orchestration.partitions import annee_scolaire
 
 

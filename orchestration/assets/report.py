@@ -6,8 +6,8 @@ import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
 from alses.settings import settings
-from orchestration.assets.controle import GARDE
 from orchestration.assets.dbt import dbt_models
+from orchestration.garde import GARDE
 from orchestration.partitions import annee_scolaire
 from orchestration.rendus import (
     ENTREES,
