@@ -110,8 +110,8 @@ def annees_acceptees(valeur: str | None = None) -> set[str]:
         debut, _, fin = annee.partition("-")
         if not re.fullmatch(r"[0-9]{4}-[0-9]{4}", annee) or int(fin) != int(debut) + 1:
             raise AcceptationError(
-                f"{VARIABLE_ACCEPTER} (ou make run ACCEPTER=…) : « {annee} » n'est pas une "
-                "année scolaire ; écrivez par exemple ACCEPTER=2022-2023 (plusieurs années "
+                f"{VARIABLE_ACCEPTER} (ou make run ACCEPTER=…) : « {annee} » n'est pas une "
+                "année scolaire ; écrivez par exemple ACCEPTER=2022-2023 (plusieurs années "
                 "séparées par des virgules)."
             )
     return annees
@@ -209,16 +209,16 @@ def message_arret(resultats: list[AnneeControlee]) -> str:
         if r.publiable:
             continue
         lignes.append(
-            f"Année {r.annee} : contrôle d'octobre bloquant — "
-            + " ; ".join(f"{c.libelle} ({_resume(c)})" for c in r.bloquants)
+            f"Année {r.annee} : contrôle d'octobre bloquant — "
+            + " ; ".join(f"{c.libelle} ({_resume(c)})" for c in r.bloquants)
             + "."
         )
-        lignes.append(f"  Page de contrôle : {r.page}")
+        lignes.append(f"  Page de contrôle : {r.page}")
     bloquees = [r.annee for r in resultats if not r.publiable]
     lignes.append(
         "Rien de public n'a été écrit (rapport, fiches, données ouvertes, fichier des "
-        "analystes) ; l'année est chargée et interrogeable (controle.controle_annee). "
-        "Après lecture de la page, corrigez le dépôt ou acceptez l'année : "
+        "analystes) ; l'année est chargée et interrogeable (controle.controle_annee). "
+        "Après lecture de la page, corrigez le dépôt ou acceptez l'année : "
         f"make run ACCEPTER={','.join(bloquees)}"
     )
     return "\n".join(lignes)
@@ -239,7 +239,7 @@ def _resume(controle: Controle) -> str:
 
 def resume(resultats: list[AnneeControlee]) -> str:
     """One line per year for the end of `make run`: the verdict and the page."""
-    lignes = ["Contrôle d'octobre :"]
+    lignes = ["Contrôle d'octobre :"]
     for r in resultats:
         if r.bloquants and r.acceptee_par:
             verdict = (
@@ -250,7 +250,7 @@ def resume(resultats: list[AnneeControlee]) -> str:
         else:
             alertes = sum(1 for c in r.controles if c.statut == "alerte")
             verdict = "aucune anomalie bloquante" + (f", {alertes} alerte(s)" if alertes else "")
-        lignes.append(f"  {r.annee} : {verdict} — {r.page}")
+        lignes.append(f"  {r.annee} : {verdict} — {r.page}")
     return "\n".join(lignes)
 
 

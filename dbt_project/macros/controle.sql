@@ -55,9 +55,9 @@
     cross join lateral json_each_text(cast(derniere.depots as json)) as depot
 {%- endmacro %}
 
-{#- One text per row of a raw BDC table: its columns but the load's own (year, drop,
-    file, line), separated by the unit separator; hashed per file by controle_mesures
-    (a file copied from another year gives the same text). -#}
+{#- One text per row of a staging view: its columns but the year's, separated by the
+    unit separator; hashed per file by controle_mesures (a file copied from another
+    year gives the same texts). -#}
 {% macro controle_texte_ligne(relation) -%}
     {%- if not execute -%}
         ''
@@ -74,13 +74,13 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The nomenclature-coded columns of a raw BDC table (`<column>__code`, single-valued),
+{#- The nomenclature-coded columns of a staging view (`<field>_code`, single-valued),
     read at execution. -#}
 {% macro controle_colonnes_codees(relation) -%}
     {%- set colonnes = [] -%}
     {%- if execute -%}
         {%- for colonne in adapter.get_columns_in_relation(relation) -%}
-            {%- if (colonne.name | lower).endswith('__code') -%}
+            {%- if (colonne.name | lower).endswith('_code') -%}
                 {%- do colonnes.append(colonne.name | lower) -%}
             {%- endif -%}
         {%- endfor -%}

@@ -10,7 +10,7 @@ with mesures as (
 ),
 
 chargements as (
-    select * from {{ source('bdc', 'chargements') }}
+    select * from {{ ref('stg_bdc__chargements') }}
 ),
 
 seuils as (
@@ -180,11 +180,7 @@ lignes_champs as (
 parts as (
     select
         courantes.annee_scolaire,
-        case courantes.mesure
-            when 'lignes_ecartees' then 'lignes_ecartees'
-            when 'lignes_videes' then 'valeurs_videes'
-            when 'hors_annee' then 'hors_annee'
-        end as controle,
+        courantes.mesure as controle,
         courantes.niveau,
         courantes.objet_id,
         courantes.objet_libelle,
@@ -193,11 +189,8 @@ parts as (
         courantes.denominateur
     from courantes
     where
-        (
-            courantes.niveau = 'fichier'
-            and courantes.mesure in ('lignes_ecartees', 'lignes_videes', 'hors_annee')
-        )
-        or (courantes.niveau = 'structure' and courantes.mesure = 'lignes_videes')
+        courantes.niveau = 'fichier'
+        and courantes.mesure in ('lignes_ecartees', 'valeurs_videes', 'hors_annee')
 ),
 
 lignes_parts as (
@@ -467,7 +460,7 @@ sans_comparaison as (
         seuils.controle,
         'departement' as niveau,
         {{ code_departement() }} as objet_id,
-        'première année de l''entrepôt : aucune année précédente à comparer' as objet_libelle,
+        'première année de l''entrepôt : aucune année précédente à comparer' as objet_libelle,
         cast(null as varchar) as mesure,
         cast(null as varchar) as reference,
         cast(null as double precision) as valeur,

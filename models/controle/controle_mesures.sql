@@ -20,15 +20,11 @@
 ] %}
 
 with chargements as (
-    select * from {{ source('bdc', 'chargements') }}
+    select * from {{ ref('stg_bdc__chargements') }}
 ),
 
 quarantaine as (
-    select * from {{ source('bdc', 'quarantaine') }}
-),
-
-usagers as (
-    select * from {{ source('bdc', 'usagers') }}
+    select * from {{ ref('stg_bdc__quarantaine') }}
 ),
 
 accompagnements as (
@@ -84,16 +80,9 @@ rejets as (
     select
         annee_scolaire,
         table_bdc,
-        count(
-            distinct case when traitement = 'valeur vidée' then ligne end
-        ) as lignes_videes,
         sum(
             case
-                when
-                    traitement = 'ligne écartée'
-                    and motif like 'date hors de l''année scolaire%'
-                    then 1
-                else 0
+                when traitement = 'ligne écartée' and motif_type = 'hors_annee' then 1 else 0
             end
         ) as hors_annee
     from quarantaine
@@ -102,14 +91,13 @@ rejets as (
 
 empreintes as (
     {%- for table in tables_bdc %}
+        {%- set texte = controle_texte_ligne(ref('stg_bdc__' ~ table)) %}
         select
             annee_scolaire,
             '{{ table }}' as table_bdc,
             cast(count(*) as bigint) as lignes,
-            md5(
-                string_agg({{ controle_texte_ligne(source('bdc', table)) }}, chr(10) order by ligne)
-            ) as empreinte
-        from {{ source('bdc', table) }}
+            md5(string_agg({{ texte }}, chr(10) order by {{ texte }})) as empreinte
+        from {{ ref('stg_bdc__' ~ table) }}
         where annee_scolaire in (select versions.annee_scolaire from versions)
         group by annee_scolaire
         {%- if not loop.last %}
@@ -126,7 +114,7 @@ fichiers as (
         chargements.lignes_lues,
         chargements.lignes_chargees,
         chargements.lignes_ecartees,
-        coalesce(rejets.lignes_videes, 0) as lignes_videes,
+        chargements.valeurs_videes,
         coalesce(rejets.hors_annee, 0) as hors_annee,
         empreintes.empreinte
     from chargements
@@ -168,8 +156,8 @@ mesures_fichiers as (
         'fichier' as niveau,
         table_bdc as objet_id,
         fichier as objet_libelle,
-        'lignes_videes' as mesure,
-        lignes_videes as numerateur,
+        'valeurs_videes' as mesure,
+        valeurs_videes as numerateur,
         lignes_chargees as denominateur,
         cast(null as varchar) as empreinte
     from fichiers
@@ -286,44 +274,6 @@ mesures_volumes as (
     where volumes.objet_id is not null
 ),
 
-lignes_videes_usagers as (
-    select distinct
-        annee_scolaire,
-        ligne
-    from quarantaine
-    where table_bdc = 'usagers' and traitement = 'valeur vidée'
-),
-
-usagers_vides as (
-    select
-        usagers.annee_scolaire,
-        usagers.structure_id,
-        cast(count(*) as bigint) as lignes,
-        cast(count(videes.ligne) as bigint) as lignes_videes
-    from usagers
-    left join lignes_videes_usagers as videes
-        on usagers.annee_scolaire = videes.annee_scolaire and usagers.ligne = videes.ligne
-    where usagers.annee_scolaire in (select versions.annee_scolaire from versions)
-    group by usagers.annee_scolaire, usagers.structure_id
-),
-
-mesures_videes_structures as (
-    select
-        usagers_vides.annee_scolaire,
-        'structure' as niveau,
-        usagers_vides.structure_id as objet_id,
-        coalesce(noms_structures.structure_nom, usagers_vides.structure_id) as objet_libelle,
-        'lignes_videes' as mesure,
-        usagers_vides.lignes_videes as numerateur,
-        usagers_vides.lignes as denominateur,
-        cast(null as varchar) as empreinte
-    from usagers_vides
-    left join noms_structures
-        on
-            usagers_vides.annee_scolaire = noms_structures.annee_scolaire
-            and usagers_vides.structure_id = noms_structures.structure_id
-),
-
 mesures_mois as (
     select
         annee_scolaire,
@@ -380,14 +330,14 @@ codes as (
         cast(null as bigint) as numerateur
     where 1 = 0
     {%- for table in tables_bdc %}
-        {%- for colonne in controle_colonnes_codees(source('bdc', table)) %}
+        {%- for colonne in controle_colonnes_codees(ref('stg_bdc__' ~ table)) %}
             union all
             select
                 annee_scolaire,
-                '{{ table }}.{{ colonne[:-6] }}',
+                '{{ table }}.{{ colonne[:-5] }}',
                 {{ colonne }},
                 cast(count(*) as bigint)
-            from {{ source('bdc', table) }}
+            from {{ ref('stg_bdc__' ~ table) }}
             where
                 {{ colonne }} is not null
                 and annee_scolaire in (select versions.annee_scolaire from versions)
@@ -413,26 +363,23 @@ mesures_libelles as (
     select
         annee_scolaire,
         'libelle_inconnu' as niveau,
-        table_bdc || '.' || colonne || ' = ' || valeur as objet_id,
-        table_bdc || '.' || colonne || ' : « ' || valeur || ' »' as objet_libelle,
+        table_bdc || '.' || colonne as objet_id,
+        table_bdc || '.' || colonne as objet_libelle,
         'occurrences' as mesure,
         cast(count(*) as bigint) as numerateur,
         cast(null as bigint) as denominateur,
         cast(null as varchar) as empreinte
     from quarantaine
     where
-        motif like 'libellé inconnu%'
-        and valeur is not null
+        motif_type = 'libelle_inconnu'
         and annee_scolaire in (select versions.annee_scolaire from versions)
-    group by annee_scolaire, table_bdc, colonne, valeur
+    group by annee_scolaire, table_bdc, colonne
 ),
 
 mesures as (
     select * from mesures_fichiers
     union all
     select * from mesures_volumes
-    union all
-    select * from mesures_videes_structures
     union all
     select * from mesures_mois
     union all

@@ -8,7 +8,7 @@ with mesures as (
 ),
 
 chargements as (
-    select * from {{ source('bdc', 'chargements') }}
+    select * from {{ ref('stg_bdc__chargements') }}
 ),
 
 publiees as (

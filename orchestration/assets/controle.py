@@ -26,20 +26,20 @@ from orchestration.partitions import annee_scolaire
             blocking=True,
             description=(
                 "Aucune année du run n'a d'anomalie bloquante non acceptée "
-                "(controle.controle_annee ; make run ACCEPTER=AAAA-AAAA)."
+                "(controle.controle_annee ; make run ACCEPTER=AAAA-AAAA)."
             ),
         )
     ],
     description=(
-        "Contrôle d'octobre : pour chaque année du run, la page outputs/controle_<année>.html "
-        "(et PDF) ; une anomalie bloquante non acceptée arrête toute sortie publique."
+        "Contrôle d'octobre : pour chaque année du run, la page outputs/controle_<année>.html "
+        "(et PDF) ; une anomalie bloquante non acceptée arrête toute sortie publique."
     ),
 )
 def garde(context: dg.AssetExecutionContext):
     cfg = settings()
     annees = list(context.partition_keys)
     if cfg.target == "postgres":
-        context.log.info("PostgreSQL : le contrôle d'octobre ne lit que l'entrepôt DuckDB.")
+        context.log.info("PostgreSQL : le contrôle d'octobre ne lit que l'entrepôt DuckDB.")
         yield dg.MaterializeResult(metadata={"moteur": "PostgreSQL (non contrôlé)"})
         yield dg.AssetCheckResult(check_name=CONTROLE, passed=True)
         return

@@ -5,7 +5,9 @@ with source as (
 final as (
     select
         annee_scolaire,
+        load_id,
         table_bdc,
+        fichier,
         lignes_lues,
         lignes_chargees,
         lignes_ecartees,

@@ -9,7 +9,13 @@ final as (
         annee_scolaire,
         table_bdc,
         colonne,
-        traitement
+        traitement,
+        -- the kind of rejection the October audit counts (models/controle/)
+        case
+            when motif like 'date hors de l''année scolaire%' then 'hors_annee'
+            when motif like 'libellé inconnu%' then 'libelle_inconnu'
+            else 'autre'
+        end as motif_type
     from source
 )
 
