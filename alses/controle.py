@@ -43,6 +43,10 @@ create table if not exists pilotage.acceptations_controle (
 )"""
 
 
+#: The checks whose table holds only the rows they flag.
+SANS_LIGNE_SI_CONFORME = {"libelle_inconnu"}
+
+
 class AcceptationError(ValueError):
     """ALSES_ACCEPTER holds something that is not a school year."""
 
@@ -67,7 +71,9 @@ class Controle:
         for statut in ("bloquant", "alerte", "sans comparaison", "conforme"):
             if statut in statuts:
                 return statut
-        return "non évalué"
+        # The labels check writes only the columns it flags; the others, nothing to judge
+        # (no file, structure or month above the check's minimum base).
+        return "conforme" if self.code in SANS_LIGNE_SI_CONFORME else "non évalué"
 
     @property
     def signalees(self) -> list[dict]:
@@ -269,14 +275,14 @@ STATUTS = {
 }
 
 
-def nombre(valeur: float | int | None, decimales: int = 1) -> str:
+def nombre(valeur: float | int | None, decimales: int = 2) -> str:
     """A figure in French: narrow no-break space between thousands, decimal comma."""
     if valeur is None:
         return "—"
     if float(valeur).is_integer():
         texte = f"{int(valeur):,}"
     else:
-        texte = f"{valeur:,.{decimales}f}"
+        texte = f"{valeur:,.{decimales}f}".rstrip("0").rstrip(".")
     return texte.replace(",", "\u202f").replace(".", ",")
 
 
