@@ -43,6 +43,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from alses.ages import ages_de_chaque_classe
 from alses.secret import MOTIF_PRIMAIRE, SEUIL
 from alses.territoires import DEPARTEMENT
 
@@ -56,23 +57,69 @@ MASQUEES = ["numerateur", "denominateur", "valeur", "valeur_n_1", "evolution_poi
 
 #: Counts of staff and schools, not of minors: never suppressed.
 NON_JEUNES = frozenset({"postes_alses", "educateurs_alses", "colleges_couverts"})
-#: Multi-valued indicators: a jeune or an intervention may fall in several modalities.
-MULTIVALUES = frozenset(
-    {
-        "mesure_groupe",
-        "mesure",
-        "aide_financiere",
-        "ressource",
-        "objectif",
-        "objectif_theme",
-        "membre_famille",
-        "objectif_famille",
-    }
-)
-#: A single share (OUI) over a base: no equation among modalities.
-PART_UNIQUE = frozenset({"mesure_connue", "aide_financiere_connue", "ressources_sans_salaire"})
-#: One base per modality (the population of each field).
-BASE_PAR_MODALITE = frozenset({"taux_renseignement"})
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+#: ALSES is a part of the Prévention Spécialisée: an ALSES count is at most its PS count.
+PERIMETRE_INCLUS, PERIMETRE_ENGLOBANT = "ALSES", "PS"
+
+
+def _seed(nom: str) -> list[dict[str, str]]:
+    with (SEEDS / f"{nom}.csv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _reponses(sorte: str) -> frozenset[str]:
+    """The indicators whose `reponses` in the catalogue seed is `sorte`."""
+    return frozenset(
+        r["indicateur"] for r in _seed("indicateurs_catalogue") if r["reponses"] == sorte
+    )
+
+
+#: Multi-valued indicators (catalogue `reponses` = multiples): a jeune or an
+#: intervention may fall in several modalities; Σ modalities ≥ base.
+MULTIVALUES = _reponses("multiples")
+#: A single share (OUI) over a base (`part`): no relation among modalities.
+PART_UNIQUE = _reponses("part")
+#: One base per modality, the population of each field (`par_modalite`).
+BASE_PAR_MODALITE = _reponses("par_modalite")
+
+
+def _regroupements() -> tuple[tuple[str, str, dict[str, str]], ...]:
+    """(group indicator, detail indicator, {detail code: group code}) for every
+    indicator whose catalogue `regroupe` names the indicator it groups. The code's
+    group comes from where the detail's modalities come from: the nomenclature's
+    `groupe` (`nomenclature:<field>`), its `sous_groupe` (`codes_du_groupe:…`), or the
+    bounds of seed `modalites_fixes` (`fixe`: the ages and their classes, alses/ages.py)."""
+    catalogue = {r["indicateur"]: r for r in _seed("indicateurs_catalogue")}
+    nomenclatures = _seed("nomenclatures")
+    out = []
+    for g, r in catalogue.items():
+        d = r["regroupe"]
+        if not d:
+            continue
+        source = catalogue[d]["modalites"].split(":")
+        if source[0] == "nomenclature":
+            codes = {n["code"]: n["groupe"] for n in nomenclatures if n["field"] == source[1]}
+        elif source[0] == "codes_du_groupe":
+            codes = {
+                n["code"]: n["sous_groupe"]
+                for n in nomenclatures
+                if n["field"] == source[1] and n["groupe"] == source[2]
+            }
+        elif (g, d) == ("classe_age", "age"):
+            codes = {a: c for c, ages in ages_de_chaque_classe().items() for a in ages}
+        else:
+            raise ValueError(
+                f"seeds/indicateurs_catalogue.csv, indicateur {g}, colonne regroupe : "
+                f"les modalités de {d} ne disent pas leur groupe ; donnez-le dans la "
+                "nomenclature (colonne groupe) ou retirez le regroupement."
+            )
+        out.append((g, d, {c: grp for c, grp in codes.items() if grp}))
+    return tuple(out)
+
+
+#: Hierarchies: a single-valued group is the sum of its details; a multi-valued one
+#: lies between its largest detail and their sum.
+REGROUPEMENTS = _regroupements()
 #: No 0 % or 100 % by territory (measures, housing, financial aid).
 SENSIBLES = frozenset(
     {
@@ -163,34 +210,11 @@ LIENS: tuple[tuple[tuple[str, str, str], ...], ...] = (
 )
 
 
-def _sous_groupes_partenaires() -> dict[str, list[str]]:
-    path = Path(__file__).resolve().parents[1] / "seeds" / "nomenclatures.csv"
+def _par_groupe(groupe_de: dict[str, str]) -> dict[str, list[str]]:
     groupes: dict[str, list[str]] = defaultdict(list)
-    if path.is_file():
-        with path.open(encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                if row["field"] == "origine_demande" and row.get("sous_groupe"):
-                    groupes[row["sous_groupe"]].append(row["code"])
+    for code, g in sorted(groupe_de.items()):
+        groupes[g].append(code)
     return dict(groupes)
-
-
-#: A class is the sum of its details: (class indicator, class, detail indicator, details).
-AGREGATS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    ("classe_age", "MOINS_10", "age", ("MOINS_10",)),
-    ("classe_age", "10_13", "age", ("10", "11", "12", "13")),
-    ("classe_age", "14_15", "age", ("14", "15")),
-    ("classe_age", "16_17", "age", ("16", "17")),
-    (
-        "classe_age",
-        "18_PLUS",
-        "age",
-        (*(str(a) for a in range(18, 26)), "26_PLUS"),
-    ),
-    *(
-        ("origine_partenaires", sg, "origine_partenaire", tuple(codes))
-        for sg, codes in sorted(_sous_groupes_partenaires().items())
-    ),
-)
 
 
 @dataclass
@@ -209,6 +233,8 @@ class Plan:
     lignes: list[list[int]] = field(init=False)  # rows showing each quantity
     equations: list[tuple[list[int], list[int]]] = field(init=False)  # (terms, coefs)
     bornes: list[tuple[int, int]] = field(init=False)  # numerator ≤ base
+    inegalites: list[tuple[list[int], list[int]]] = field(init=False)  # Σ c·q ≤ 0
+    requis: np.ndarray = field(init=False)  # interval width each hidden quantity needs
     _resolues: dict = field(init=False, default_factory=dict)  # audit cache
     irreductibles: list[int] = field(init=False, default_factory=list)  # pinned by the Nord
     _termes: tuple | None = field(init=False, default=None)  # equations as arrays (audit)
@@ -329,13 +355,61 @@ class Plan:
                         [(("n", a, p, t, i_, m), 1) for m in modalites]
                         + [(("d", a, p, t, i_, "*"), -1)]
                     )
-        for a, p, t in instances:
-            for i_classe, classe, i_detail, details in AGREGATS:
-                ajoute(
-                    [(("n", a, p, t, i_detail, d_), 1) for d_ in details]
-                    + [(("n", a, p, t, i_classe, classe), -1)]
-                )
+        for a, p, t in instances:  # a single-valued group is the sum of its details
+            for i_groupe, i_detail, groupe_de in REGROUPEMENTS:
+                if i_groupe in MULTIVALUES:
+                    continue
+                for g, details in _par_groupe(groupe_de).items():
+                    ajoute(
+                        [(("n", a, p, t, i_detail, d_), 1) for d_ in details]
+                        + [(("n", a, p, t, i_groupe, g), -1)]
+                    )
         self.equations = [([q for q, _ in eq], [c for _, c in eq]) for eq in sorted(equations)]
+
+        # 4. Inequalities Σ c·q ≤ 0, kept only where they hold on the exact data.
+        inegalites: set[tuple[tuple[int, int], ...]] = set()
+
+        def ajoute_ineg(termes: Iterable[tuple[tuple, int]]) -> None:
+            acc: dict[int, int] = defaultdict(int)
+            for k, c in termes:
+                if k not in cles:
+                    return
+                acc[int(q_of[cles[k]])] += c
+            ineg = tuple(sorted((q, c) for q, c in acc.items() if c != 0))
+            if len(ineg) >= 2 and sum(c * self.valeurs[q] for q, c in ineg) <= 0:
+                inegalites.add(ineg)
+
+        for k in cles:  # ALSES ⊂ PS: an ALSES count is at most its PS count
+            if k[2] == PERIMETRE_INCLUS:
+                ajoute_ineg([(k, 1), ((k[0], k[1], PERIMETRE_ENGLOBANT, *k[3:]), -1)])
+        for (a, p, i_), par_terr in tables.items():  # multi-valued: Σ modalities ≥ base
+            if i_ in MULTIVALUES and unites[(a, p, i_)] == "pct":
+                for t, mods in par_terr.items():
+                    ajoute_ineg(
+                        [(("d", a, p, t, i_, "*"), 1)]
+                        + [(("n", a, p, t, i_, m), -1) for m in sorted(mods)]
+                    )
+        for a, p, t in instances:  # a multi-valued group: max(details) ≤ group ≤ Σ details
+            for i_groupe, i_detail, groupe_de in REGROUPEMENTS:
+                if i_groupe not in MULTIVALUES:
+                    continue
+                for g, details in _par_groupe(groupe_de).items():
+                    n_g = ("n", a, p, t, i_groupe, g)
+                    ajoute_ineg([(n_g, 1)] + [(("n", a, p, t, i_detail, d_), -1) for d_ in details])
+                    for d_ in details:
+                        ajoute_ineg([(("n", a, p, t, i_detail, d_), 1), (n_g, -1)])
+        self.inegalites = [([q for q, _ in e], [c for _, c in e]) for e in sorted(inegalites)]
+
+        # 5. The width the attacker's interval must keep: SEUIL, or less where the
+        # département's own published count is smaller (a territory cannot exceed it).
+        requis = np.full(nq, float(SEUIL))
+        for k, raw in cles.items():
+            if k[3] != NORD:
+                k_nord = (k[0], k[1], k[2], NORD, *k[4:])
+                if k_nord in cles:
+                    q = q_of[raw]
+                    requis[q] = min(requis[q], val[cles[k_nord]])
+        self.requis = requis
         self._sensibles = self.primaires()[1]
 
     # -- suppression ------------------------------------------------------------------
@@ -400,16 +474,28 @@ class Plan:
         for a, b in self.bornes:
             voisins_de[a].add(b)
             voisins_de[b].add(a)
+        for termes, _ in self.inegalites:
+            for q in termes:
+                voisins_de[q].update(termes)
         self.irreductibles = []
+        # Hiding more only widens the attacker's intervals: a quantity seen wide
+        # enough stays so, and is not solved again in the following rounds.
+        sures = np.zeros(len(self.valeurs), dtype=bool)
         for _ in range(500):
             cachees = self._sans_inconnue_seule(cachees, par_q)
+            masque = self.masque_de(cachees)
+            etroites = self.audit(masque, sures=sures)
+            sures |= self.cachees_par(masque)
+            sures[[q for q, _, _ in etroites]] = False
             mauvaises = [
-                q for q, _, _ in self.audit(self.masque_de(cachees)) if q not in self.irreductibles
+                (q, self.requis[q] - (hi - lo))
+                for q, lo, hi in etroites
+                if q not in self.irreductibles
             ]
             if not mauvaises:
                 return cachees
             touchees: set[int] = set()
-            for q in mauvaises:
+            for q, manque in mauvaises:
                 if touchees & set(par_q[q]):
                     continue  # a complement chosen this round may already protect it
                 # The quantities bound to it (equations, 0 ≤ n ≤ d), then theirs, …
@@ -417,7 +503,7 @@ class Plan:
                 for _ in range(4):
                     frontiere = set().union(*(voisins_de[v] for v in frontiere)) - vus
                     vus |= frontiere
-                    choix = self._meilleure(cachees, frontiere, par_q)
+                    choix = self._meilleure(cachees, frontiere, par_q, manque)
                     if choix is not None or not frontiere:
                         break
                 if choix is None:
@@ -430,24 +516,30 @@ class Plan:
         raise RuntimeError("secret statistique : l'audit ne converge pas")
 
     def _meilleure(
-        self, cachees: np.ndarray, candidats: Iterable[int], par_q: list[list[int]]
+        self,
+        cachees: np.ndarray,
+        candidats: Iterable[int],
+        par_q: list[list[int]],
+        manque: float = 0.0,
     ) -> int | None:
         """The complement to hide: the one that closes most equations left with a single
-        hidden quantity and opens fewest new ones, then hides fewest rows, then the
-        smallest non-zero count."""
+        hidden quantity and opens fewest new ones, then one whose count covers the
+        width still missing (`manque`), then hides fewest rows, then the smallest
+        non-zero count that covers it (else the largest)."""
         masque = self.masque_de(cachees)
         inconnues = self.cachees_par(masque)
         best, best_key = None, None
         for c in set(candidats):
-            if inconnues[c] or self.nord[c] or not self.jeunes[c]:
-                continue
+            if inconnues[c] or self.nord[c] or not self.jeunes[c] or self.requis[c] <= 0:
+                continue  # a count the département pins to 0 protects nothing
             cout = sum(1 for i in self.lignes[c] if not masque[i])
             bilan = 0
             for e in par_q[c]:
                 u = sum(1 for q in self.equations[e][0] if inconnues[q])
                 bilan += 1 if u == 1 else (-1 if u == 0 else 0)
             v = self.valeurs[c]
-            key = (-bilan, cout, v == 0, v, c)
+            court = v < manque
+            key = (-bilan, court, cout, v == 0, -v if court else v, c)
             if best_key is None or key < best_key:
                 best, best_key = c, key
         return best
@@ -471,54 +563,37 @@ class Plan:
 
     # -- audit ------------------------------------------------------------------------
 
-    def audit(self, masque: np.ndarray) -> list[tuple[int, float, float]]:
-        """Suppressed quantities an outsider can pin to one value: (quantity, min, max).
+    def audit(
+        self,
+        masque: np.ndarray,
+        bornes_lues: dict[int, tuple[float, float]] | None = None,
+        sures: np.ndarray | None = None,
+    ) -> list[tuple[int, float, float]]:
+        """Suppressed quantities whose interval is too narrow: (quantity, min, max).
 
-        Every published value, every equation and 0 ≤ numerator ≤ base are the
-        constraints; each hidden quantity is minimised then maximised (HiGHS)."""
+        The attacker's integer programme: every published value, every equation and
+        inequality of the plan, 0 ≤ numerator ≤ base, counts integer. Each hidden count
+        of jeunes is minimised and maximised; its interval must span `requis` (SEUIL,
+        or the département's own count when smaller). The linear relaxation first (its
+        interval contains the integer one: narrower than required is a failure); the
+        integer programme only where the relaxation's optimum is fractional and the
+        integer points already seen do not show the width. `bornes_lues`: bounds the
+        reader learns elsewhere ({quantity: (min, max)}, e.g. a printed reason).
+        `sures`: quantities already seen wide enough under a pattern this one extends
+        (hiding more only widens an interval): not solved again."""
         inconnues = self.cachees_par(masque)
-        inconnues &= self.jeunes
-        if not inconnues.any():
+        a_auditer = inconnues & self.jeunes
+        if sures is not None:
+            a_auditer &= ~sures
+        if not a_auditer.any():
             return []
-        v = self.valeurs
-        # Constraints touching at least one unknown, grouped by connected component.
-        contraintes: list[tuple[list[int], list[int], float, bool]] = []  # (q, c, rhs, eq)
-        # Equations as flat arrays (one entry per term), so that a round of the audit
-        # only walks the equations and bounds that touch an unknown.
-        if self._termes is None:
-            self._termes = (
-                np.repeat(np.arange(len(self.equations)), [len(t) for t, _ in self.equations]),
-                np.array([q for t, _ in self.equations for q in t], dtype=np.int64),
-                np.array([c for _, cs in self.equations for c in cs], dtype=float),
-                np.array([qn for qn, _ in self.bornes], dtype=np.int64),
-                np.array([qd for _, qd in self.bornes], dtype=np.int64),
-            )
-        eq_id, eq_q, eq_c, b_n, b_d = self._termes
-        inc_terme = inconnues[eq_q]
-        # Counts are integers: the published part of each equation sums exactly.
-        rhs_eq = -np.bincount(
-            eq_id, weights=np.where(inc_terme, 0.0, eq_c * v[eq_q]), minlength=len(self.equations)
-        )
-        for e in np.unique(eq_id[inc_terme]).tolist():
-            termes, coefs = self.equations[e]
-            inc = [(q, c) for q, c in zip(termes, coefs, strict=True) if inconnues[q]]
-            contraintes.append(([q for q, _ in inc], [c for _, c in inc], float(rhs_eq[e]), True))
-        for k in np.flatnonzero(inconnues[b_n] | inconnues[b_d]).tolist():  # numerator <= base
-            qn, qd = self.bornes[k]
-            if inconnues[qn] and inconnues[qd]:
-                contraintes.append(([qn, qd], [1, -1], 0.0, False))
-            elif inconnues[qn]:
-                contraintes.append(([qn], [1], v[qd], False))
-            else:
-                contraintes.append(([qd], [-1], -v[qn], False))
+        contraintes = self._contraintes(inconnues)
         # A zero implied by a published zero (hidden terms of one sign adding up to a
-        # published 0, or a numerator over a published base of 0) discloses nothing the
+        # published 0, or a count at most a published 0) discloses nothing the
         # published total does not already say: not flagged.
         zeros_publies: set[int] = set()
-        for termes, coefs, rhs, _ in contraintes:
-            if rhs == 0 and (all(c > 0 for c in coefs) or all(c < 0 for c in coefs)):
-                zeros_publies.update(termes)
-            if len(termes) == 1 and coefs[0] > 0 and rhs == 0:
+        for termes, coefs, rhs, egal in contraintes:
+            if rhs == 0 and (all(c > 0 for c in coefs) or (egal and all(c < 0 for c in coefs))):
                 zeros_publies.update(termes)
         parent = {q: q for q in np.flatnonzero(inconnues).tolist()}
 
@@ -540,64 +615,128 @@ class Plan:
         resultat = []
         for r, qs in sorted(composantes.items()):
             # A component is fixed by its hidden quantities: solved once per pattern.
-            signature = frozenset(qs)
+            signature = (
+                frozenset(qs),
+                frozenset(q for q in qs if a_auditer[q]),
+                tuple(sorted((bornes_lues or {}).items())),
+            )
             if signature in self._resolues:
                 resultat.extend(self._resolues[signature])
                 continue
             avant = len(resultat)
-            index = {q: j for j, q in enumerate(qs)}
-            a_eq, b_eq, a_ub, b_ub = [], [], [], []
-            for k in par_comp.get(r, []):
-                termes, coefs, rhs, egal = contraintes[k]
-                ligne = np.zeros(len(qs))
-                for q, c in zip(termes, coefs, strict=True):
-                    ligne[index[q]] += c
-                (a_eq if egal else a_ub).append(ligne)
-                (b_eq if egal else b_ub).append(rhs)
-            lp = _Programme(len(qs), a_eq, b_eq, a_ub, b_ub)
-            # Feasible points seen so far (the exact values first, then each LP's
-            # optimum): a quantity already seen to vary by 1 or more needs no LP.
-            points = [np.array([v[q] for q in qs])]
-            bas_vus, hauts_vus = points[0].copy(), points[0].copy()
-
-            for q in qs:
-                j = index[q]
-                if hauts_vus[j] - bas_vus[j] >= 1 - 1e-6:
-                    continue
-                haut = lp.optimum(j, maximiser=True)
-                if haut is None:
-                    continue  # unbounded above
-                hi, x = haut
-                np.minimum(bas_vus, x, out=bas_vus)
-                np.maximum(hauts_vus, x, out=hauts_vus)
-                if hi - bas_vus[j] >= 1 - 1e-6:
-                    continue
-                lo, x = lp.optimum(j, maximiser=False)
-                np.minimum(bas_vus, x, out=bas_vus)
-                np.maximum(hauts_vus, x, out=hauts_vus)
-                # A zero forced by the published figures says "nobody", about no one;
-                # only a sensitive 0 % must not be pinned.
-                zero_force = hi <= 1e-9 and (q in zeros_publies or not self._sensibles[q])
-                if hi - lo < 1 - 1e-6 and not zero_force:
-                    resultat.append((q, float(lo), float(hi)))
+            resultat.extend(
+                self._audit_composante(
+                    qs,
+                    [contraintes[k] for k in par_comp.get(r, [])],
+                    a_auditer,
+                    zeros_publies,
+                    bornes_lues or {},
+                )
+            )
             self._resolues[signature] = resultat[avant:]
+        return resultat
+
+    def _contraintes(self, inconnues: np.ndarray) -> list[tuple[list[int], list[int], float, bool]]:
+        """The plan's relations that touch a hidden quantity, with the published part
+        moved to the right-hand side: (quantities, coefficients, rhs, is an equation);
+        an inequality reads Σ c·q ≤ rhs."""
+        v = self.valeurs
+        if self._termes is None:
+            # Relations as flat arrays (one entry per term): a round of the audit only
+            # walks the relations that touch an unknown.
+            relations = (
+                self.equations + self.inegalites + [([qn, qd], [1, -1]) for qn, qd in self.bornes]
+            )
+            self._termes = (
+                np.repeat(np.arange(len(relations)), [len(t) for t, _ in relations]),
+                np.array([q for t, _ in relations for q in t], dtype=np.int64),
+                np.array([c for _, cs in relations for c in cs], dtype=float),
+                relations,
+            )
+        rel_id, rel_q, rel_c, relations = self._termes
+        inc_terme = inconnues[rel_q]
+        # Counts are integers: the published part of each relation sums exactly.
+        rhs = -np.bincount(
+            rel_id, weights=np.where(inc_terme, 0.0, rel_c * v[rel_q]), minlength=len(relations)
+        )
+        n_eq = len(self.equations)
+        contraintes = []
+        for e in np.unique(rel_id[inc_terme]).tolist():
+            termes, coefs = relations[e]
+            inc = [(q, c) for q, c in zip(termes, coefs, strict=True) if inconnues[q]]
+            contraintes.append(([q for q, _ in inc], [c for _, c in inc], float(rhs[e]), e < n_eq))
+        return contraintes
+
+    def _audit_composante(self, qs, contraintes, a_auditer, zeros_publies, bornes_lues) -> list:
+        v = self.valeurs
+        index = {q: j for j, q in enumerate(qs)}
+        a_eq, b_eq, a_ub, b_ub = [], [], [], []
+        for termes, coefs, rhs, egal in contraintes:
+            ligne = np.zeros(len(qs))
+            for q, c in zip(termes, coefs, strict=True):
+                ligne[index[q]] += c
+            (a_eq if egal else a_ub).append(ligne)
+            (b_eq if egal else b_ub).append(rhs)
+        lp = _Programme(len(qs), a_eq, b_eq, a_ub, b_ub, [bornes_lues.get(q) for q in qs])
+        # Integer points seen so far (the exact values first, then each integral
+        # optimum): a quantity already seen to vary by its required width needs no LP.
+        exact = np.array([v[q] for q in qs])
+        bas_vus, hauts_vus = exact.copy(), exact.copy()
+
+        def vu(x: np.ndarray) -> None:
+            if np.all(np.abs(x - np.round(x)) < 1e-7):
+                np.minimum(bas_vus, np.round(x), out=bas_vus)
+                np.maximum(hauts_vus, np.round(x), out=hauts_vus)
+
+        resultat = []
+        for q in qs:
+            j = index[q]
+            requis = self.requis[q]
+            if not a_auditer[q] or requis <= 0 or hauts_vus[j] - bas_vus[j] >= requis - 1e-6:
+                continue
+            haut = lp.optimum(j, maximiser=True)
+            if haut is None:
+                continue  # unbounded above
+            hi, x = haut
+            vu(x)
+            if hauts_vus[j] - bas_vus[j] >= requis - 1e-6:
+                continue
+            lo, x = lp.optimum(j, maximiser=False)
+            vu(x)
+            if hi - lo >= requis - 1e-6:
+                # The relaxation leaves room: the integer programme decides, on the
+                # side(s) the integer points seen do not reach.
+                if hauts_vus[j] < np.floor(hi + 1e-7):
+                    hi, x = lp.optimum(j, maximiser=True, entier=True)
+                    vu(x)
+                if bas_vus[j] > np.ceil(lo - 1e-7):
+                    lo, x = lp.optimum(j, maximiser=False, entier=True)
+                    vu(x)
+                hi, lo = max(hi, hauts_vus[j]), min(lo, bas_vus[j])
+            if hi - lo < requis - 1e-6 and not (hi <= 1e-9 and q in zeros_publies):
+                resultat.append((q, float(lo), float(hi)))
         return resultat
 
 
 class _Programme:
     """One component's linear programme in HiGHS (highspy), built once and re-solved
     for each objective from the previous optimal basis (a warm start): the audit solves
-    hundreds of small LPs over the same constraints, which `scipy.optimize.linprog`
-    would rebuild, re-check and solve from scratch each time. Variables are >= 0."""
+    hundreds of small LPs over the same constraints. Variables are >= 0; `entier`
+    solves the integer programme (the same model, integrality set for that solve)."""
 
-    def __init__(self, n: int, a_eq, b_eq, a_ub, b_ub) -> None:
+    def __init__(self, n: int, a_eq, b_eq, a_ub, b_ub, bornes=None) -> None:
         import highspy
 
+        self._hs = highspy
         self._h = h = highspy.Highs()
         h.setOptionValue("output_flag", False)
         self._statuts = highspy.HighsModelStatus
         inf = highspy.kHighsInf
-        h.addVars(n, np.zeros(n), np.full(n, inf))
+        bas_x, haut_x = np.zeros(n), np.full(n, inf)
+        for j, b in enumerate(bornes or []):
+            if b is not None:
+                bas_x[j], haut_x[j] = b
+        h.addVars(n, bas_x, haut_x)
         lignes = list(a_eq) + list(a_ub)
         if lignes:
             a = np.array(lignes)
@@ -608,13 +747,27 @@ class _Programme:
             h.addRows(len(lignes), bas, haut, len(lig), debuts, col.astype(np.int32), a[lig, col])
         self._n = n
 
-    def optimum(self, j: int, maximiser: bool) -> tuple[float, np.ndarray] | None:
+    def _integrite(self, entier: bool) -> None:
+        types = self._hs.HighsVarType
+        t = types.kInteger if entier else types.kContinuous
+        self._h.changeColsIntegrality(
+            self._n, np.arange(self._n, dtype=np.int32), np.full(self._n, t)
+        )
+
+    def optimum(
+        self, j: int, maximiser: bool, entier: bool = False
+    ) -> tuple[float, np.ndarray] | None:
         """(optimal value of variable j, optimal point); None when unbounded."""
         h, statuts = self._h, self._statuts
         h.changeColCost(j, -1.0 if maximiser else 1.0)
+        if entier:
+            self._integrite(True)
         h.run()
         statut = h.getModelStatus()
+        x = np.asarray(h.getSolution().col_value, dtype=float)
         h.changeColCost(j, 0.0)
+        if entier:
+            self._integrite(False)
         if statut == statuts.kInfeasible:
             raise RuntimeError("secret statistique : contraintes incohérentes (audit)")
         if statut in (statuts.kUnbounded, statuts.kUnboundedOrInfeasible):
@@ -624,7 +777,6 @@ class _Programme:
             raise RuntimeError(
                 f"secret statistique : audit non résolu ({h.modelStatusToString(statut)})"
             )
-        x = np.asarray(h.getSolution().col_value, dtype=float)
         return float(x[j]), x
 
 
@@ -741,13 +893,19 @@ def _annee_precedente(annee: str) -> str:
     return f"{debut - 1}-{debut}"
 
 
-def auditer(exactes: pd.DataFrame, publiees: pd.DataFrame) -> pd.DataFrame:
-    """The LP audit of a published table against the exact cells.
+def auditer(
+    exactes: pd.DataFrame, publiees: pd.DataFrame, motifs_lus: bool = False
+) -> pd.DataFrame:
+    """The attacker's integer programme on a published table, against the exact cells.
 
     `publiees` has the key columns and `numerateur` (missing where suppressed), for
-    instance read back from an open-data file. Returns the suppressed quantities an
-    outsider could pin to one value, with their range (empty: the pattern is safe).
-    Raises when a published figure differs from the exact one or a small count shows.
+    instance read back from the open-data files of a year. Returns one line per
+    suppressed cell whose numerator the published figures confine to an interval
+    narrower than the rule (`Plan.requis`), with that interval (empty: the pattern is
+    safe). `motifs_lus`: the file prints each cell's reason (`secret_statistique`), and
+    the reader uses it: a cell « effectif inférieur à 10 » whose base is published (or
+    without base) has a numerator of 1 to SEUIL - 1. Raises when a published figure
+    differs from the exact one or a small count shows.
     """
     exactes = exactes.reset_index(drop=True)
     plan = Plan(exactes)
@@ -755,7 +913,10 @@ def auditer(exactes: pd.DataFrame, publiees: pd.DataFrame) -> pd.DataFrame:
     pub["_publie"] = pub["numerateur"].notna()
     cles = exactes[CLES].astype(str)
     pub[CLES] = pub[CLES].astype(str)
-    joint = cles.merge(pub[[*CLES, "_publie", "numerateur"]], on=CLES, how="left")
+    colonnes = [*CLES, "_publie", "numerateur"]
+    if motifs_lus:
+        colonnes.append("secret_statistique")
+    joint = cles.merge(pub[colonnes], on=CLES, how="left")
     if joint["_publie"].isna().any():
         manque = joint[joint["_publie"].isna()].head(3)
         raise ValueError(f"cellules absentes de la publication : {manque.to_dict('records')}")
@@ -768,13 +929,22 @@ def auditer(exactes: pd.DataFrame, publiees: pd.DataFrame) -> pd.DataFrame:
     if ecart.any():
         raise ValueError("un numérateur publié diffère de la valeur exacte")
     petits, _ = plan.primaires()
-    vus = ~plan.cachees_par(masque)
-    if (petits & vus).any():
-        raise ValueError("un effectif de 1 à 9 est publié sous le département")
+    inconnues = plan.cachees_par(masque)
+    if (petits & ~inconnues).any():
+        raise ValueError(f"un effectif de 1 à {SEUIL - 1} est publié sous le département")
+    bornes_lues: dict[int, tuple[float, float]] = {}
+    if motifs_lus:
+        for i in np.flatnonzero(joint["secret_statistique"].to_numpy() == MOTIF_PRIMAIRE):
+            qd = plan.rang_d[i]
+            if qd < 0 or not inconnues[qd]:
+                bornes_lues[int(plan.rang_n[i])] = (1.0, float(SEUIL - 1))
+    etroites = {q: (lo, hi) for q, lo, hi in plan.audit(masque, bornes_lues)}
     lignes = []
-    for q, lo, hi in plan.audit(masque):
-        i = plan.lignes[q][0]
-        lignes.append({**exactes.loc[i, CLES].to_dict(), "min": lo, "max": hi})
+    for i in np.flatnonzero(masque):
+        q = int(plan.rang_n[i])
+        if q in etroites:
+            lo, hi = etroites[q]
+            lignes.append({**exactes.loc[i, CLES].to_dict(), "min": lo, "max": hi})
     return pd.DataFrame(lignes, columns=[*CLES, "min", "max"])
 
 

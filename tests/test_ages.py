@@ -28,8 +28,14 @@ def test_each_age_modality_is_in_one_class():
 
 
 def test_the_disclosure_sums_of_the_age_classes_are_the_seeds():
-    # alses/disclosure.py still writes them (issue 27 moves its sums to the seeds).
-    from alses.disclosure import AGREGATS
+    from alses.disclosure import REGROUPEMENTS
 
-    ecrites = {classe: ages for ind, classe, _, ages in AGREGATS if ind == "classe_age"}
-    assert ecrites == ages_de_chaque_classe()
+    ecrites = {
+        (g, d): groupe_de for g, d, groupe_de in REGROUPEMENTS if (g, d) == ("classe_age", "age")
+    }
+    sommes: dict[str, list[str]] = {}
+    for age, classe in ecrites[("classe_age", "age")].items():
+        sommes.setdefault(classe, []).append(age)
+    assert {c: sorted(a) for c, a in sommes.items()} == {
+        c: sorted(a) for c, a in ages_de_chaque_classe().items()
+    }
