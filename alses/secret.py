@@ -18,7 +18,10 @@ API:
   (``marts.secret_statistique``), never printed in a public output;
 - ``est_masquee(ligne)``: whether a row (dict, Series, namedtuple) is suppressed — its
   ``secret_statistique`` is set;
-- ``marque_html()``: the mark as HTML (``<span class="secret">s</span>``).
+- ``marque_html(ligne)``: the mark as HTML (``<span class="secret">s</span>``), with
+  the cell it stands for in ``data-secret`` ("perimetre|territoire|indicateur|modalite")
+  when the row is given, so that a test can match every printed mark to a suppressed
+  cell of ``marts.secret_statistique``.
 """
 
 from __future__ import annotations
@@ -52,6 +55,13 @@ def est_masquee(ligne) -> bool:
     return v is not None and not (isinstance(v, float) and pd.isna(v)) and v is not pd.NA
 
 
-def marque_html() -> Markup:
-    """The mark of a suppressed cell in an HTML document."""
-    return Markup('<span class="secret">{}</span>').format(MARQUE)
+def marque_html(ligne=None) -> Markup:
+    """The mark of a suppressed cell in an HTML document (see the module's doc)."""
+    if ligne is None:
+        return Markup('<span class="secret">{}</span>').format(MARQUE)
+    cles = ("perimetre", "territoire_code", "indicateur", "modalite")
+    if isinstance(ligne, dict | pd.Series):
+        source = "|".join(str(ligne[c]) for c in cles)
+    else:
+        source = "|".join(str(getattr(ligne, c)) for c in cles)
+    return Markup('<span class="secret" data-secret="{}">{}</span>').format(source, MARQUE)

@@ -204,6 +204,48 @@ def test_the_audit_finds_a_recomputable_cell():
     assert recalculables.iloc[0]["max"] == pytest.approx(3)
 
 
+def test_the_attacker_reads_alses_within_ps_and_needs_width_ten():
+    """An interval, not only a single value: with the PS figures published, the ALSES
+    cells hidden by a naive rectangle stay within [3, 10] (ALSES ≤ PS), narrower than
+    the rule's 10; the pattern `appliquer_secret` chooses leaves them wide enough."""
+    alses = table(
+        {"2021-2022": {UNIQUE: {"CAM": [40, 3, 25], "DOU": [30, 12, 22], "VAL": [50, 20, 18]}}}
+    )
+    ps = table(
+        {"2021-2022": {UNIQUE: {"CAM": [60, 10, 30], "DOU": [45, 12, 30], "VAL": [70, 25, 20]}}}
+    )
+    cellules = pd.concat([alses, ps.assign(perimetre="PS")], ignore_index=True)
+    naif = cellules.copy()
+    rectangle = (
+        (naif.perimetre == "ALSES")
+        & naif.territoire_code.isin(["CAM", "DOU"])
+        & naif.modalite.isin(["M1", "M2"])
+    )
+    naif.loc[rectangle, "numerateur"] = pd.NA
+    etroites = auditer(cellules, naif).set_index(["territoire_code", "modalite"])
+    assert etroites.loc[("CAM", "M1"), ["min", "max"]].tolist() == pytest.approx([3, 10])
+    publie = appliquer_secret(cellules)
+    verifie(cellules, publie)
+
+
+def test_zero_totals_and_a_sensitive_hundred_percent():
+    """A modality nobody has anywhere (département 0) is never suppressed to protect
+    another cell: hiding it protects nothing; a territory at 100 % of a sensitive
+    indicator is hidden, with complements wide enough."""
+    cellules = table(
+        {
+            "2021-2022": {
+                SENSIBLE_UNIQUE: {"CAM": [15, 0, 0], "DOU": [30, 14, 0], "VAL": [50, 20, 0]}
+            }
+        }
+    )
+    publie = appliquer_secret(cellules)
+    secret = publie.set_index(["territoire_code", "modalite"])["secret_statistique"]
+    assert secret[("CAM", "M0")] == MOTIF_SENSIBLE
+    assert secret.xs("M2", level="modalite").isna().all()
+    verifie(cellules, publie)
+
+
 def test_staff_counts_are_never_suppressed():
     cellules = table({"2021-2022": {"postes_alses": {"CAM": [2], "DOU": [3], "VAL": [12]}}})
     assert appliquer_secret(cellules)["secret_statistique"].isna().all()
@@ -245,7 +287,23 @@ def tables_aleatoires(draw):
             if ind == MULTI:
                 for t, ns in par_terr.items():
                     bases[(annee, t)] = max(ns) + draw(st.integers(0, 6))
-    return table(contenu, bases)
+    alses = table(contenu, bases)
+    if not draw(st.booleans()):
+        return alses
+    # The PS scope holds the ALSES one: every count at least as large.
+    en_plus = st.integers(0, 6)
+    contenu_ps = {
+        a: {
+            ind: {t: [n + draw(en_plus) for n in ns] for t, ns in par_terr.items()}
+            for ind, par_terr in inds.items()
+        }
+        for a, inds in contenu.items()
+    }
+    bases_ps = {}
+    for (a, t), b in bases.items():
+        bases_ps[(a, t)] = max([b + draw(en_plus), *contenu_ps[a][MULTI][t]])
+    ps = table(contenu_ps, bases_ps).assign(perimetre="PS")
+    return pd.concat([alses, ps], ignore_index=True)
 
 
 @PROFIL

@@ -21,7 +21,7 @@ from alses.comparaisons import ALPHA
 from alses.report.build import render
 from alses.report.data import TERRITOIRES, load
 from alses.report.phrases import fmt
-from alses.secret import DEFINITION, marque_html
+from alses.secret import DEFINITION, MARQUE
 
 ANNEE = "2021-2022"
 
@@ -51,6 +51,32 @@ def mart(demo_warehouse):
         (r.annee_scolaire, r.perimetre, r.territoire_code, r.indicateur, r.modalite): r
         for _, r in rows.iterrows()
     }
+
+
+MARQUES = re.compile(r'<span class="secret"(?: data-secret="([^"]*)")?>(.*?)</span>')
+
+
+def marques_conformes(html: str, data, hors_entrepot: bool = False) -> list[str]:
+    """Every mark printed in `html` is the one public mark and stands for a cell the
+    recorded suppression hides (marts.secret_statistique, as the report loads it): the
+    cells it names, or [] when the document prints none. `hors_entrepot`: marks of
+    cells that are not in marts.indicateurs (a sheet's fill rates by structure) are
+    allowed, untagged."""
+    pub = data.indicateurs
+    masquees = {
+        "|".join(k)
+        for k in pub.loc[
+            pub["secret_statistique"].notna(),
+            ["perimetre", "territoire_code", "indicateur", "modalite"],
+        ]
+        .astype(str)
+        .itertuples(index=False, name=None)
+    }
+    trouvees = MARQUES.findall(html)
+    assert all(texte == MARQUE for _, texte in trouvees)
+    cles = [cle for cle, _ in trouvees if cle or not hors_entrepot]
+    assert all(cle in masquees for cle in cles), set(cles) - masquees
+    return cles
 
 
 class Phrases(HTMLParser):
@@ -202,7 +228,7 @@ def test_territories_are_called_different_only_when_significant(parsed, data):
     assert seen >= 5
 
 
-def test_no_small_cell_is_printed_below_the_departement(parsed, mart, report):
+def test_no_small_cell_is_printed_below_the_departement(parsed, mart, report, data):
     small = []
     for src, text in parsed.tagged:
         perimetre, territoire, indicateur, modalite, _ = src.split("|")
@@ -220,6 +246,7 @@ def test_no_small_cell_is_printed_below_the_departement(parsed, mart, report):
     html = report[1].read_text(encoding="utf-8")
     # Suppressed cells carry the one public mark, defined in the report, never « < 10 ».
     assert escape(DEFINITION) in html
+    marques_conformes(html, data)
     assert not re.search("&lt;[ \xa0]10", html)
 
 
@@ -386,7 +413,17 @@ def test_detailed_tables_hide_small_cells(data, mart):
     parser = Phrases()
     text = render_tableaux(data)
     parser.feed(text)
-    assert len(parser.tagged) > 1000 and str(marque_html()) in text
+    assert len(parser.tagged) > 1000
+    cles = marques_conformes(text, data)
+    # The detailed tables show every territory cell of the ALSES scope: each
+    # suppressed one is marked there.
+    pub = data.indicateurs
+    attendues = pub[
+        pub["secret_statistique"].notna()
+        & (pub["perimetre"] == "ALSES")
+        & pub["indicateur"].isin({c.split("|")[2] for c in cles})
+    ]
+    assert len(cles) == len(attendues) > 0
     assert escape(DEFINITION) in text and "&lt;\xa010" not in text
     for src, shown in parser.tagged:
         perimetre, territoire, indicateur, modalite, champ = src.split("|")
@@ -428,6 +465,8 @@ def test_territory_sheets(demo_warehouse, data, mart, tmp_path):
         assert "Ce qui distingue" in text or "ne s'écarte significativement" in text
         noms = [n for s, n in data.structures.items() if s in text or n in text]
         assert noms and not any(f">{s}<" in text for s in data.structures)
+        if marques_conformes(text, data, hors_entrepot=True) or 'class="secret"' in text:
+            assert escape(DEFINITION) in text
         if t in ("DOU", "VAL"):
             pdf = tmp_path / "fiche.pdf"
             HTML(string=text).write_pdf(pdf)

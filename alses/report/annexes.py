@@ -67,7 +67,7 @@ def annexe_qualite(data: ReportData) -> dict:
         for t in [DEPARTEMENT, *TERRITOIRES]:
             r = data.cell("taux_renseignement", champ["modalite"], territoire=t)
             if est_masquee(r):
-                line["cells"].append(marque_html())
+                line["cells"].append(marque_html(r))
             elif r is None or not _ok(r.valeur):
                 line["cells"].append("—")
             else:

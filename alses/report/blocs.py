@@ -157,7 +157,7 @@ def tableau(data: ReportData, ind: str, titre: str) -> Bloc:
             r = data.cell(ind, row.modalite, territoire=t)
             if _ok(r.secret_statistique):
                 b.secret = True
-                line["cells"].append(marque_html())
+                line["cells"].append(marque_html(r))
             else:
                 line["cells"].append(cell(r, "valeur"))
         b.table.append(line)

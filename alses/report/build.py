@@ -123,7 +123,7 @@ def volumes(data: ReportData) -> dict:
                 r = data.cell(ind, mod, territoire=t)
                 if r is not None:
                     row[f"{ind}_{mod}"] = (
-                        marque_html()
+                        marque_html(r)
                         if est_masquee(r)
                         else cell(r, "valeur")
                         if _ok(r.valeur)

@@ -59,7 +59,7 @@ def _valeur(row) -> Markup:
     if row is None:
         return Markup("—")
     if est_masquee(row):
-        return marque_html()
+        return marque_html(row)
     return cell(row, "valeur")
 
 
