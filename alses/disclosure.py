@@ -1,8 +1,10 @@
 """Statistical disclosure control for every output that leaves the warehouse.
 
 One pure function, `appliquer_secret`, used by the report, the territory sheets and
-the open-data export; and an audit by linear programming, `auditer`, that checks a
-suppression pattern (from this module or read back from a published file).
+the open-data export (through the pattern recorded in marts.secret_statistique); and
+the attacker's integer programme, `auditer`, that checks a suppression pattern (from
+this module or read back from the published files). The threshold, the public mark and
+its wording live in alses/secret.py.
 
 The rules (docs/secret_statistique.md):
 
@@ -12,21 +14,24 @@ The rules (docs/secret_statistique.md):
 - sensitive shares: below the département, a share of 0 % or 100 % of a sensitive
   indicator (measures, housing, financial aid) is suppressed, unless the département
   itself shows the same 0 % or 100 % (then every territory's share is implied);
-- secondary: further cells are suppressed until no suppressed cell can be recomputed
-  from what is published. The relations an outsider can use are modelled as linear
-  equations between *quantities* (a count shown as a numerator or a base, once per
-  year, scope and territory, even when several indicators show it): territories add
-  up to the Nord, the modalities of a single-valued indicator add up to their base,
-  an indicator's base is another indicator's numerator (`mesure` over
-  `mesure_connue`, `demande_scolarite` over `demande_principale` = SCOL, …), and a
-  class is the sum of its details (`classe_age` from `age`, partner sub-groups from
-  partners). A relation is used only where it holds on the exact data. The previous
-  year is protected by its own pattern: `valeur_n_1` and `evolution_points` are
-  blanked wherever the previous year's cell is suppressed;
-- audit: for every suppressed quantity, HiGHS (highspy, warm-started) minimises
-  and maximises it under every published value, every equation and 0 ≤ numerator ≤
-  base; the range must span at least two integer values. Cells the audit finds
-  recomputable get a further complementary suppression, and the audit runs again.
+- protection interval (secondary): further cells are suppressed until every suppressed
+  count keeps, for a reader of every published file of the year, an interval of
+  integer values at least SEUIL wide (or the whole [0, département's count] when that
+  count is smaller). The relations a reader can use bind *quantities* (a count shown
+  as a numerator or a base, once per year, scope and territory, even when several
+  indicators show it): territories add up to the Nord; the modalities of a
+  single-valued indicator add up to their base, those of a multi-valued one add up to
+  at least it (catalogue column `reponses`); a group is the sum of its details, or
+  lies between their maximum and their sum when multi-valued (catalogue column
+  `regroupe`); an indicator's base is another indicator's numerator (`LIENS`); an
+  ALSES count is at most its PS count; 0 ≤ numerator ≤ base. A relation is used only
+  where it holds on the exact data. The previous year is protected by its own
+  pattern: `valeur_n_1` and `evolution_points` are blanked wherever the previous
+  year's cell is suppressed;
+- audit: for every suppressed count, HiGHS (highspy, warm-started) minimises and
+  maximises it, the linear relaxation first, the integer programme only where the
+  relaxation's optimum is fractional. Cells the audit finds too narrow get a further
+  complementary suppression, and the audit runs again on what is still unsure.
 
 Staff and school counts (`postes_alses`, `educateurs_alses`, `colleges_couverts`)
 are not counts of minors and are never suppressed.

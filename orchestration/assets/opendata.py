@@ -20,8 +20,8 @@ from orchestration.partitions import annee_scolaire
     group_name="marts",
     description=(
         "Cellules de marts.indicateurs que les sorties publiques masquent, avec la raison "
-        "(secret statistique : seuil de 10, parts sensibles, secret secondaire audité par "
-        "programmation linéaire). Une fois par exécution, pour les années dont les cellules "
+        "(secret statistique : seuil, parts sensibles, secret secondaire jusqu'à ce que "
+        "chaque cellule masquée garde un intervalle assez large). Une fois par exécution, pour les années dont les cellules "
         "ou les règles ont changé ; les autres gardent leurs lignes."
     ),
 )
