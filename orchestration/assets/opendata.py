@@ -21,8 +21,9 @@ from orchestration.partitions import annee_scolaire
     description=(
         "Cellules de marts.indicateurs que les sorties publiques masquent, avec la raison "
         "(secret statistique : seuil, parts sensibles, secret secondaire jusqu'à ce que "
-        "chaque cellule masquée garde un intervalle assez large). Une fois par exécution, pour les années dont les cellules "
-        "ou les règles ont changé ; les autres gardent leurs lignes."
+        "chaque cellule masquée garde un intervalle assez large). Une fois par exécution, "
+        "pour les années dont les cellules ou les règles ont changé ; les autres gardent "
+        "leurs lignes."
     ),
 )
 def secret_statistique(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
