@@ -543,3 +543,26 @@ def test_a_chart_whose_bars_are_all_suppressed_is_not_drawn():
     )
     assert "<svg" in un_masque and f">{MARQUE}</text>" in un_masque
     assert "couverte par le secret statistique" in un_masque  # the text alternative defines it
+
+
+def test_public_documents_name_no_table_and_the_technical_note_holds_the_reconciliation(
+    report, data
+):
+    """The report says where it differs from the published one in footnotes, at the
+    point of use; the reconciliation and the warehouse's vocabulary live in the
+    technical note."""
+    from alses.report.build import render_note_technique
+    from alses.report.fiches import render_fiche
+
+    html = report[1].read_text(encoding="utf-8")
+    publics = [html, render_fiche(data, "DOU")]
+    for text in publics:
+        visible = re.sub(r"<style>.*?</style>|<[^>]+>", " ", text, flags=re.S)
+        assert not re.search(r"\b(marts|intermediate|core|raw)\.\w+", visible)
+        assert not re.search(r"(tableaux_alses|fiche_territoire|note_technique)_", visible)
+    notes = re.findall(r'<span class="fn">(.*?)</span>', html)
+    non_conformes = data.rapprochement[data.rapprochement.statut != "conforme"]
+    assert notes and len(notes) == non_conformes.motif.nunique()
+    note = render_note_technique(data)
+    assert "marts.rapprochement_publication" in note
+    assert all(m.split(" :")[0][:30] in note for m in non_conformes.motif)

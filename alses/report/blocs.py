@@ -33,6 +33,7 @@ class Bloc:
     avec_ps: bool = False
     secret: bool = False
     insee: list[Markup] = field(default_factory=list)
+    notes: list[Markup] = field(default_factory=list)  # where we differ from the publication
 
 
 def _ok(v) -> bool:
@@ -113,15 +114,24 @@ def bloc(data: ReportData, ind: str, titre: str, k: int, avec_territoires: bool)
     ps_vals = None
     if ps is not None:
         ps_vals = list(ps.set_index("modalite").loc[list(nord.modalite), "valeur"])
-    b.graphique_nord = Markup(
-        charts.bars_nord(
-            list(nord.modalite_libelle),
-            list(nord.valeur),
-            ps_vals,
-            b.titre_nord,
-            _desc_nord(nord, ps, data.population(ind)),
+        # a modality nobody has, ALSES or PS (ages 19 to 26, « Retraite »): no empty row
+        garde = [bool(v or w) for v, w in zip(nord.valeur.fillna(0), ps_vals, strict=True)]
+        nord = nord[garde]
+        ps_vals = [v for v, g in zip(ps_vals, garde, strict=True) if g]
+    else:
+        nord = nord[nord.valeur.fillna(0) > 0]
+    if len(nord) <= 1:  # one bar: the sentence says it, no chart
+        b.graphique_nord = None
+    else:
+        b.graphique_nord = Markup(
+            charts.bars_nord(
+                list(nord.modalite_libelle),
+                list(nord.valeur),
+                ps_vals,
+                b.titre_nord,
+                _desc_nord(nord, ps, data.population(ind)),
+            )
         )
-    )
     f = focus(data, ind)
     if avec_territoires and f is not None:
         b.titre_territoires, b.graphique_territoires = graphique_territoires(data, ind, f)

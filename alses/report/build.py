@@ -12,12 +12,12 @@ import pandas as pd
 from markupsafe import Markup
 
 from alses.comparaisons import METHODES
-from alses.report import charts, editorial, pdf
+from alses.report import charts, ecarts, editorial, pdf
 from alses.report.annexes import annexe_qualite, annexe_rapprochement
 from alses.report.blocs import Bloc, bloc, tableau
 from alses.report.data import TERRITOIRES, ReportData, load, reperes_insee, texte
-from alses.report.formats import nombre, pct, typo
-from alses.report.phrases import cell, lib, pop
+from alses.report.formats import nombre, pct, points, typo
+from alses.report.phrases import cell, lib, num, pop
 from alses.secret import DEFINITION, est_masquee, marque_html
 from alses.territoires import DEPARTEMENT, LIBELLES
 
@@ -29,7 +29,7 @@ SEUIL_RENSEIGNEMENT = 90.0
 PLAN = [
     (
         "chapitre-1",
-        "Chapitre 1 : situations des collégiens accompagnés par les ALSES",
+        "Chapitre\u00a01\u00a0: situations des collégiens accompagnés par les ALSES",
         [
             ("sexe", "1.1 Filles et garçons accompagnés", True),
             ("classe_age", "1.2 L'âge des collégiens accompagnés", True),
@@ -50,7 +50,7 @@ PLAN = [
     ),
     (
         "chapitre-2",
-        "Chapitre 2 : situations des familles des collégiens accompagnés",
+        "Chapitre\u00a02\u00a0: situations des familles des collégiens accompagnés",
         [
             ("configuration_familiale", "2.1 Les configurations familiales", True),
             ("ressource", "2.2 Les ressources des familles", False),
@@ -59,7 +59,7 @@ PLAN = [
     ),
     (
         "chapitre-3",
-        "Chapitre 3 : les accompagnements socio-éducatifs menés par les ALSES",
+        "Chapitre\u00a03\u00a0: les accompagnements socio-éducatifs menés par les ALSES",
         [
             ("origine_groupe", "3.1 L'origine de la demande", True),
             ("origine_publics", "3.1 La sollicitation par les publics", False),
@@ -194,7 +194,8 @@ def qualite(data: ReportData) -> dict:
     phrase_rejets = (
         Markup(
             "À l'extraction, {} valeurs ou lignes de la Base de Données Commune ont été écartées "
-            "ou vidées parce qu'elles ne respectaient pas le format convenu (détail en annexe)."
+            "ou vidées parce qu'elles ne respectaient pas le format convenu (détail dans la "
+            "note technique de l'année)."
         ).format(nombre(n_rejets))
         if n_rejets
         else Markup("Aucune ligne de la Base de Données Commune n'a été écartée à l'extraction.")
@@ -259,17 +260,80 @@ def methode(data: ReportData) -> dict:
     return {"grappes": ", ".join(data.libelle(i).lower() for i in grappes)}
 
 
+def notes_publication(data: ReportData) -> dict[str, list[Markup]]:
+    """Where the report differs from the published one, per indicator: the reasons of
+    the published figures it does not reproduce (marts.rapprochement_publication), each
+    once, as footnotes at the indicator's first block."""
+    r = data.rapprochement
+    out: dict[str, list[Markup]] = {}
+    if r.empty:
+        return out
+    for x in r[r.statut != "conforme"].itertuples():
+        if not isinstance(x.motif, str) or not x.motif.strip():
+            continue
+        note = Markup(typo(f"Différence avec le rapport publié pour {data.annee} : {x.motif}"))
+        if note not in out.setdefault(x.indicateur, []):
+            out[x.indicateur].append(note)
+    return out
+
+
+NOMBRES = ["zéro", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"]
+
+
+def territoires_du_chapitre(data: ReportData, indicateurs: list[str]):
+    """What is particular to some territories in a chapter: the territories with the
+    most significant gaps to the rest of the Nord across its parts, and the largest
+    gap; (indicator of that gap, sentence) or None when nothing differs."""
+    parties: dict[str, set] = {}
+    tous = []
+    for ind in dict.fromkeys(indicateurs):
+        for e in ecarts.ecarts(data, ind):
+            parties.setdefault(e.territoire_libelle, set()).add(ind)
+            tous.append(e)
+    if not tous:
+        return None
+    rang = sorted(parties.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:3]
+    noms = Markup(", ").join(
+        Markup("{} ({} partie{})").format(
+            nom, NOMBRES[len(inds)] if len(inds) < 10 else "plus de neuf", "s" * (len(inds) > 1)
+        )
+        for nom, inds in rang
+    )
+    e = max(tous, key=lambda x: abs(x.points))
+    phrase = Markup(
+        "Ce qui distingue certains territoires dans ce chapitre\u00a0: les écarts "
+        "significatifs au reste du Nord touchent surtout {}. Le plus marqué\u00a0: {}, "
+        "{} {} {}, contre {} dans le reste du Nord ({})."
+    ).format(
+        noms,
+        e.territoire_libelle,
+        lib(e.modalite_libelle),
+        cell(e.cellule, "valeur"),
+        pop(data, e.indicateur),
+        num(pct(e.test.reste_valeur), e.test, "reste_valeur"),
+        num(points(e.points), e.test, "ecart_points"),
+    )
+    return e.indicateur, phrase
+
+
 def sections(data: ReportData) -> list[Section]:
     out, k = [], 0
+    notes = notes_publication(data)
     for sid, titre, items in PLAN:
         blocs = []
         for ind, sous_titre, avec_t in items:
             blocs.append(bloc(data, ind, sous_titre, k, avec_t))
+            blocs[-1].notes = notes.pop(ind, [])
             k += 1
         for b in blocs:
             b.insee = insee(data, b.indicateur)
         texte_ = editorial.chapitre(data, sid)
-        out.append(Section(sid, titre, blocs, texte_.ouverture, texte_.lecture))
+        lecture = texte_.lecture
+        synthese = territoires_du_chapitre(data, [i for i, _, t in items if t])
+        if synthese is not None:
+            ind, phrase = synthese
+            lecture += Markup('<p class="phrase" data-ind="{}">{}</p>').format(ind, phrase)
+        out.append(Section(sid, titre, blocs, texte_.ouverture, lecture))
     return out
 
 
@@ -305,7 +369,6 @@ def render_html(data: ReportData) -> str:
             definitions=[
                 (r.indicateur_libelle, typo(r.definition)) for r in definitions.itertuples()
             ],
-            rapprochement=annexe_rapprochement(data),
             annexe_qualite=annexe_qualite(data),
         )
     )
@@ -338,9 +401,27 @@ def write_tableaux(
     return pdf.ecrire(text, out_dir, f"tableaux_alses_{annee}")
 
 
+def render_note_technique(data: ReportData) -> str:
+    """The year's technical note, for the analysts: the extraction's rejections and the
+    reconciliation with the published report, in the warehouse's own vocabulary (the
+    public documents name no table, file or schema)."""
+    return (
+        environment()
+        .get_template("note_technique.html.j2")
+        .render(
+            annee=data.annee,
+            rapprochement=annexe_rapprochement(data),
+            annexe_qualite=annexe_qualite(data),
+        )
+    )
+
+
 def write_report(
     warehouse: Path, annee: str, out_dir: Path, data: ReportData | None = None
 ) -> tuple[Path, Path]:
-    """Write rapport_alses_<annee>.html and .pdf in out_dir; return both paths."""
+    """Write rapport_alses_<annee>.html and .pdf, and the year's technical note
+    (note_technique_<annee>.html and .pdf) in out_dir; return the report's paths."""
+    data = data if data is not None else load(warehouse, annee)
     text, document = render(warehouse, annee, data)
+    pdf.ecrire(render_note_technique(data), out_dir, f"note_technique_{annee}")
     return pdf.ecrire(text, out_dir, f"rapport_alses_{annee}", document)

@@ -33,7 +33,11 @@ MARTS = [
 
 
 def _fichiers_rapport(out_dir):
-    return lambda a: [out_dir / f"rapport_alses_{a}.{ext}" for ext in ("html", "pdf")]
+    return lambda a: [
+        out_dir / f"{nom}_{a}.{ext}"
+        for nom in ("rapport_alses", "note_technique")
+        for ext in ("html", "pdf")
+    ]
 
 
 def _fichiers_fiches(out_dir):
