@@ -12,6 +12,8 @@ python -m alses.opendata  (make opendata): every school year of the warehouse.
 
 from __future__ import annotations
 
+import codecs
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -24,6 +26,7 @@ from alses import engine
 from alses.disclosure import CLES, appliquer_secret, masquer
 from alses.marts import TYPES as TYPES_CONTRAT
 from alses.marts import colonnes
+from alses.report.formats import accents
 from alses.secret import DEFINITION, MARQUE, MOTIF_PRIMAIRE, SEUIL
 from alses.settings import ROOT, empreinte_sources, settings
 from alses.sql import literal, literals
@@ -211,6 +214,18 @@ def _schema() -> dict:
     return {"fields": champs, "primaryKey": CLES, "missingValues": [""]}
 
 
+#: The producer and contact the open data names (datapackage.json, README).
+PRODUCTEUR = {
+    "title": "Association Prévention Spécialisée Nationale (APSN), Centre de Ressources de "
+    "la Prévention Spécialisée du Nord",
+    "role": "publisher",
+    "email": "secretariat@apsn-prev.fr",
+    "path": "https://apsn-prev.org",
+}
+#: The coded columns whose code list datapackage.json gives.
+CODES = ("perimetre", "territoire_code", "indicateur", "modalite", "unite")
+
+
 def exporter(publiques: pd.DataFrame, annee: str, dossier: Path) -> dict[str, Path]:
     """Write the open-data files of `annee` under `dossier/<annee>/`; return their paths."""
     annee_df = publiques[publiques["annee_scolaire"] == annee].copy()
@@ -223,6 +238,9 @@ def exporter(publiques: pd.DataFrame, annee: str, dossier: Path) -> dict[str, Pa
     masquees = annee_df["secret_statistique"].notna()
     annee_df["secret_statistique"] = pd.Series(None, index=annee_df.index, dtype=object)
     annee_df.loc[masquees, "secret_statistique"] = MARQUE
+    for col in ("indicateur_libelle", "modalite_libelle", "territoire_libelle"):
+        if col in annee_df:  # capital accents the nomenclature leaves out
+            annee_df[col] = annee_df[col].map(accents)
     cible = dossier / annee
     cible.mkdir(parents=True, exist_ok=True)
     nom = f"indicateurs_alses_{annee}"
@@ -236,6 +254,12 @@ def exporter(publiques: pd.DataFrame, annee: str, dossier: Path) -> dict[str, Pa
         requete = f"select {select} from cellules order by {', '.join(CLES)}"
         con.execute(f"copy ({requete}) to {literal(csv_path)} (header, delimiter ',')")
         con.execute(f"copy ({requete}) to {literal(parquet_path)} (format parquet)")
+    # UTF-8 with a byte-order mark: French Excel opens it with its accents
+    csv_path.write_bytes(codecs.BOM_UTF8 + csv_path.read_bytes())
+    schema = _schema()
+    for champ in schema["fields"]:  # the code list of every coded column
+        if champ["name"] in CODES:
+            champ["constraints"] = {"enum": sorted(map(str, annee_df[champ["name"]].unique()))}
     paquet = {
         "name": f"indicateurs-alses-{annee}",
         "title": f"Indicateurs ALSES de la Prévention Spécialisée du Nord, {annee}",
@@ -245,6 +269,12 @@ def exporter(publiques: pd.DataFrame, annee: str, dossier: Path) -> dict[str, Pa
             "secret statistique. Voir README.md."
         ),
         "licenses": [LICENCE],
+        "contributors": [PRODUCTEUR],
+        "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "updated": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "temporal": {"start": f"{annee[:4]}-09-01", "end": f"{annee[5:]}-08-31"},
+        "spatial": "Département du Nord (59), France, et ses sept territoires",
+        "frequency": "annuelle (à chaque année scolaire, avec le rapport annuel)",
         "resources": [
             {
                 "name": nom.replace("-", "_"),
@@ -252,9 +282,9 @@ def exporter(publiques: pd.DataFrame, annee: str, dossier: Path) -> dict[str, Pa
                 "profile": "tabular-data-resource",
                 "format": "csv",
                 "mediatype": "text/csv",
-                "encoding": "utf-8",
+                "encoding": "utf-8-sig",
                 "dialect": {"delimiter": ",", "header": True},
-                "schema": _schema(),
+                "schema": schema,
             }
         ],
     }
@@ -277,10 +307,25 @@ modalité, le département (`NORD`) et ses sept territoires, et les deux périm�
 accompagnent le rapport annuel ALSES {annee} (`rapport_alses_{annee}.pdf`), dont elles
 reprennent les chiffres.
 
-- `{nom}.csv` : UTF-8, séparateur virgule, une ligne d'en-tête ; cellule vide = valeur
+- `{nom}.csv` : UTF-8 avec marque d'ordre des octets (BOM, pour qu'Excel l'ouvre avec
+  ses accents), séparateur virgule, une ligne d'en-tête ; cellule vide = valeur
   absente ;
 - `{nom}.parquet` : le même contenu au format Parquet ;
-- `datapackage.json` : description Frictionless (Table Schema) de chaque colonne.
+- `datapackage.json` : description Frictionless (Table Schema) de chaque colonne, avec
+  la liste des codes de chaque colonne codée (périmètre, territoire, indicateur,
+  modalité, unité) ; leurs libellés sont dans les colonnes `*_libelle`.
+
+## Producteur, couverture, mise à jour
+
+- Producteur : {PRODUCTEUR["title"]}, 112 rue d'Arras, 59000 Lille ; contact :
+  {PRODUCTEUR["email"]} ({PRODUCTEUR["path"]}).
+- Couverture : année scolaire {annee} (du 1er septembre {annee[:4]} au 31 août
+  {annee[5:]}) ; département du Nord (`NORD`) et ses sept Directions Déléguées de
+  Territoire.
+- Fréquence : annuelle, avec le rapport annuel ; créé et mis à jour le
+  {dt.date.today().strftime("%d/%m/%Y")}.
+- Parts en pourcentage à la précision du calcul ; le rapport les imprime à une
+  décimale.
 
 ## Licence
 
@@ -293,7 +338,9 @@ Spécialisée, indicateurs ALSES {annee} ») et la date de mise à jour.
 Les indicateurs sont calculés à partir des fiches saisies par les équipes dans la base
 BDC (usagers, situations, interventions), selon les définitions du rapport : un jeune
 accompagné est compté une fois par année et par périmètre ; les parts excluent le
-« non renseigné » ; le territoire est celui de la structure du poste. Les sources et les
+« non renseigné » ; le territoire d'un jeune est celui de la structure qui tient sa
+fiche Usager, celui d'une intervention celui de la structure du poste qui l'a écrite,
+comme dans le rapport. Les sources et les
 définitions de chaque indicateur sont dans la colonne `indicateur_libelle` et dans le
 rapport.
 
